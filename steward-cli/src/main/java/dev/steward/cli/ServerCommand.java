@@ -1,0 +1,73 @@
+package dev.steward.cli;
+
+import dev.steward.server.Steward;
+import dev.steward.server.StewardServer;
+import dev.steward.server.config.ConfigLoader;
+import dev.steward.spi.StewardException;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code steward server}: runs the HTTP server until SIGTERM or Ctrl-C, then stops gracefully. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = {"Run the Steward server on the home directory's stores.",
+                "Configuration: defaults < $STEWARD_HOME/steward.yaml < STEWARD_* environment < flags."})
+final class ServerCommand implements Runnable {
+    @ParentCommand
+    Main main;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to bind (default 127.0.0.1).")
+    String host;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default 8080; 0 picks a free port).")
+    Integer port;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set any configuration key, e.g. --set store.url=jdbc:postgresql://db/steward.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Override
+    public void run() {
+        Map<String, String> overrides = new LinkedHashMap<>(settings);
+        if (host != null) {
+            overrides.put("server.bind-address", host);
+        }
+        if (port != null) {
+            overrides.put("server.port", Integer.toString(port));
+        }
+        Steward steward = Steward.open(ConfigLoader.load(main.home.resolve(), System.getenv(), overrides));
+        StewardServer server;
+        try {
+            server = StewardServer.start(steward);
+        } catch (RuntimeException e) {
+            steward.close();
+            throw e instanceof StewardException ? e : StewardException.internal("starting the server", e);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "steward-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        server.createdAdminToken().ifPresent(secret -> {
+            out.println("First start: created an admin token, saved to " + steward.config().adminTokenFile() + " (mode 0600):");
+            out.println("  " + secret);
+            out.println("The steward CLI uses it automatically; MLflow clients: export MLFLOW_TRACKING_TOKEN=<token>");
+        });
+        out.println("Steward " + VersionCommand.version() + " listening on " + server.uri()
+                + " (store: " + steward.store().dialect() + ", home: " + steward.config().home() + ")");
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

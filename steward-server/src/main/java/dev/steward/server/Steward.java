@@ -1,0 +1,81 @@
+package dev.steward.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.steward.artifacts.ArtifactStores;
+import dev.steward.core.audit.AuditLog;
+import dev.steward.core.auth.TokenService;
+import dev.steward.server.config.StewardConfig;
+import dev.steward.spi.artifact.ArtifactStore;
+import dev.steward.spi.store.MetadataStore;
+import dev.steward.store.jdbc.JdbcMetadataStore;
+import java.time.Clock;
+
+/**
+ * One Steward installation wired together: its configuration, the adapters chosen by it, and the
+ * core services on top of them. Both the HTTP server and offline CLI commands start from here.
+ * Thread-safe; close it once.
+ */
+public final class Steward implements AutoCloseable {
+    private final StewardConfig config;
+    private final MetadataStore store;
+    private final ArtifactStore artifacts;
+    private final Clock clock;
+    private final AuditLog audit;
+    private final TokenService tokens;
+
+    private Steward(StewardConfig config, MetadataStore store, ArtifactStore artifacts, Clock clock) {
+        this.config = config;
+        this.store = store;
+        this.artifacts = artifacts;
+        this.clock = clock;
+        this.audit = new AuditLog(clock);
+        this.tokens = new TokenService(store, audit, clock);
+    }
+
+    /** Opens the stores named by the configuration (running any pending migrations). */
+    public static Steward open(StewardConfig config) {
+        requireNonNull(config, "config is null");
+        ArtifactStore artifacts = ArtifactStores.open(config.artifactsUrl());
+        try {
+            MetadataStore store = JdbcMetadataStore.open(config.store());
+            return new Steward(config, store, artifacts, Clock.systemUTC());
+        } catch (RuntimeException e) {
+            artifacts.close();
+            throw e;
+        }
+    }
+
+    public StewardConfig config() {
+        return config;
+    }
+
+    public MetadataStore store() {
+        return store;
+    }
+
+    public ArtifactStore artifacts() {
+        return artifacts;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    @Override
+    public void close() {
+        try {
+            store.close();
+        } finally {
+            artifacts.close();
+        }
+    }
+}

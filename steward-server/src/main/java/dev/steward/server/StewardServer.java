@@ -1,0 +1,104 @@
+package dev.steward.server;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.steward.core.util.Digests;
+import dev.steward.server.api.ArtifactRoutes;
+import dev.steward.server.api.AuditRoutes;
+import dev.steward.server.api.HealthRoutes;
+import dev.steward.server.api.TokenRoutes;
+import dev.steward.server.http.Authenticator;
+import dev.steward.server.http.HttpServer;
+import dev.steward.server.http.Json;
+import dev.steward.server.http.Routes;
+import dev.steward.spi.Actor;
+import dev.steward.spi.Caller;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A running Steward server over an opened {@link Steward}: all HTTP resources wired to the core
+ * services. Closing it stops the HTTP server gracefully, then closes the stores.
+ */
+public final class StewardServer implements AutoCloseable {
+    private final Steward steward;
+    private final HttpServer http;
+    private final Optional<String> createdAdminToken;
+    private final JvmGcMetrics gcMetrics;
+
+    private StewardServer(Steward steward, HttpServer http, Optional<String> createdAdminToken, JvmGcMetrics gcMetrics) {
+        this.steward = steward;
+        this.http = http;
+        this.createdAdminToken = createdAdminToken;
+        this.gcMetrics = gcMetrics;
+    }
+
+    /** Starts serving; on the first start of an installation also creates its admin token. */
+    public static StewardServer start(Steward steward) {
+        requireNonNull(steward, "steward is null");
+        Caller system = new Caller(Actor.SYSTEM, Digests.sha256Hex("server bootstrap"));
+        Optional<String> adminSecret = steward.tokens().bootstrapAdmin(system).map(issued -> {
+            AdminTokenFile.write(steward.config().adminTokenFile(), issued.secret());
+            return issued.secret();
+        });
+
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+
+        Json json = new Json(steward.config().server().maxJsonDepth(), steward.config().server().maxStringLength());
+        List<Routes> resources = List.of(
+                new HealthRoutes(steward.store(), steward.artifacts(), registry, json),
+                new TokenRoutes(steward.tokens(), json),
+                new AuditRoutes(steward.store(), steward.audit(), json),
+                new ArtifactRoutes(steward.artifacts(), steward.config().server().maxArtifactBytes(), json));
+        HttpServer http = HttpServer.start(steward.config().server(), json, new Authenticator(steward.tokens()), registry, resources);
+        return new StewardServer(steward, http, adminSecret, gcMetrics);
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    /** The base URL clients use, e.g. {@code http://127.0.0.1:8080}. */
+    public URI uri() {
+        String host = steward.config().server().bindAddress();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        }
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+    }
+
+    /** The secret of the admin token created by this start, when this was the first start. */
+    public Optional<String> createdAdminToken() {
+        return createdAdminToken;
+    }
+
+    public Steward steward() {
+        return steward;
+    }
+
+    @Override
+    public void close() {
+        try {
+            http.close();
+            gcMetrics.close();
+        } finally {
+            steward.close();
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.steward.server.config;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.steward.store.jdbc.JdbcStoreConfig;
+import java.nio.file.Path;
+
+/**
+ * The whole configuration of a Steward installation, one record per component.
+ *
+ * @param home the installation's home directory ({@code $STEWARD_HOME})
+ * @param server HTTP server settings
+ * @param store metadata store settings
+ * @param artifactsUrl where artifacts live: a path or {@code file:} URL
+ */
+public record StewardConfig(Path home, ServerConfig server, JdbcStoreConfig store, String artifactsUrl) {
+    public StewardConfig {
+        requireNonNull(home, "home is null");
+        requireNonNull(server, "server is null");
+        requireNonNull(store, "store is null");
+        requireNonNull(artifactsUrl, "artifactsUrl is null");
+    }
+
+    /** The file holding the admin token created on first start. */
+    public Path adminTokenFile() {
+        return home.resolve("admin.token");
+    }
+}

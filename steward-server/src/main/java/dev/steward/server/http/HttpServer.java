@@ -1,0 +1,130 @@
+package dev.steward.server.http;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.steward.server.config.ServerConfig;
+import dev.steward.spi.ErrorCode;
+import dev.steward.spi.StewardException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Javalin server: limits, authentication through {@link Router}, one error mapping, request
+ * metrics, and a graceful stop that lets in-flight requests finish. Thread-safe.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+    private final Javalin app;
+    private final ServerConfig config;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private HttpServer(Javalin app, ServerConfig config) {
+        this.app = app;
+        this.config = config;
+    }
+
+    /** Builds and starts the server with the given resources' routes. */
+    public static HttpServer start(ServerConfig config, Json json, Authenticator authenticator, PrometheusMeterRegistry registry,
+            List<Routes> resources) {
+        requireNonNull(config, "config is null");
+        requireNonNull(json, "json is null");
+        requireNonNull(authenticator, "authenticator is null");
+        requireNonNull(registry, "registry is null");
+        HttpMetrics metrics = new HttpMetrics(registry);
+        HttpServer[] self = new HttpServer[1];
+        Javalin app = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.jetty.host = config.bindAddress();
+            cfg.jetty.port = config.port();
+            cfg.http.maxRequestSize = config.maxBodyBytes();
+            cfg.jetty.modifyServer(server -> server.setStopTimeout(config.shutdownTimeoutMs()));
+            cfg.routes.before(ctx -> self[0].enter(ctx, metrics));
+            cfg.routes.after(ctx -> self[0].leave(ctx, metrics));
+            cfg.routes.exception(StewardException.class, (e, ctx) -> fail(ctx, json, e));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, json, ErrorMapper.forStatus(e.getStatus(),
+                    e.getStatus() == 413 ? "the request body is larger than " + config.maxBodyBytes() + " bytes (server.max-body-bytes)"
+                            : e.getMessage())));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("unexpected failure in {} {}", ctx.method(), ctx.path(), e);
+                fail(ctx, json, StewardException.internal("internal error; the server log has the details", e));
+            });
+            cfg.routes.error(404, "*", ctx -> notMatched(ctx, json, 404));
+            cfg.routes.error(405, "*", ctx -> notMatched(ctx, json, 405));
+            Router router = new Router(cfg.routes, authenticator);
+            resources.forEach(resource -> resource.register(router));
+        });
+        HttpServer server = new HttpServer(app, config);
+        self[0] = server;
+        app.start();
+        return server;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private void enter(Context ctx, HttpMetrics metrics) {
+        inFlight.incrementAndGet();
+        metrics.start(ctx);
+        if (draining.get()) {
+            throw StewardException.of(ErrorCode.TEMPORARILY_UNAVAILABLE, "the server is shutting down; retry on another replica");
+        }
+    }
+
+    private void leave(Context ctx, HttpMetrics metrics) {
+        metrics.finish(ctx);
+        inFlight.decrementAndGet();
+    }
+
+    private static void fail(Context ctx, Json json, StewardException e) {
+        if (e.code().category() == dev.steward.spi.ErrorCategory.INTERNAL && e.getCause() != null) {
+            LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
+        }
+        json.respond(ctx, ErrorMapper.status(e, ctx.path()), ErrorMapper.body(e, ctx.path()));
+    }
+
+    private static void notMatched(Context ctx, Json json, int status) {
+        String contentType = ctx.res().getContentType();
+        if (contentType != null && contentType.startsWith("application/json")) {
+            return;
+        }
+        String message = status == 404 ? "no endpoint " + ctx.method() + " " + ctx.path() + "; see /api/v1/openapi.json"
+                : "method " + ctx.method() + " is not allowed on " + ctx.path();
+        fail(ctx, json, ErrorMapper.forStatus(status, message));
+    }
+
+    /**
+     * Stops accepting new work (new requests get 503), waits up to the shutdown timeout for
+     * in-flight requests to finish, then stops the server. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        draining.set(true);
+        long deadline = System.nanoTime() + config.shutdownTimeoutMs() * 1_000_000L;
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inFlight.get() > 0) {
+            LOG.warn("stopping with {} requests still in flight after {} ms", inFlight.get(), config.shutdownTimeoutMs());
+        }
+        app.stop();
+    }
+}
