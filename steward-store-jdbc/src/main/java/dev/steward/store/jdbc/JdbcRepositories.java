@@ -1,0 +1,23 @@
+package dev.steward.store.jdbc;
+
+import dev.steward.spi.store.AuditRepository;
+import dev.steward.spi.store.TokenRepository;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Which class implements each store port. Each feature adds its ports here. */
+final class JdbcRepositories {
+    private static final Map<Class<?>, Function<JdbcContext, ?>> FACTORIES = Map.of(
+            AuditRepository.class, JdbcAuditRepository::new,
+            TokenRepository.class, JdbcTokenRepository::new);
+
+    private JdbcRepositories() {}
+
+    static Object create(Class<?> type, JdbcContext context) {
+        Function<JdbcContext, ?> factory = FACTORIES.get(type);
+        if (factory == null) {
+            throw new IllegalArgumentException("the JDBC store has no implementation of " + type.getName());
+        }
+        return factory.apply(context);
+    }
+}
