@@ -33,13 +33,15 @@ public final class ArtifactRoutes implements Routes {
         router.get("/api/v1/artifacts/{sha256}", Access.VIEWER, ctx -> {
             String digest = ArtifactRef.requireValidDigest(ctx.pathParam("sha256"));
             ArtifactRef ref = artifacts.stat(digest).orElse(null);
+            // Verified before any header is sent: a corrupt blob is an error, never a 200.
+            java.io.InputStream content = artifacts.open(digest);
             ctx.contentType("application/octet-stream")
                     .header("ETag", "\"" + digest + "\"")
                     .header("Cache-Control", "private, max-age=31536000, immutable");
             if (ref != null) {
                 ctx.header("Content-Length", Long.toString(ref.size()));
             }
-            ctx.result(artifacts.open(digest));
+            ctx.result(content);
         });
     }
 }

@@ -90,6 +90,10 @@ public final class HttpServer implements AutoCloseable {
         if (e.code().category() == dev.steward.spi.ErrorCategory.INTERNAL && e.getCause() != null) {
             LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
         }
+        if (!ctx.res().isCommitted()) {
+            // Drop headers a handler set for the success it did not reach (length, caching, ETag).
+            ctx.res().reset();
+        }
         json.respond(ctx, ErrorMapper.status(e, ctx.path()), ErrorMapper.body(e, ctx.path()));
     }
 

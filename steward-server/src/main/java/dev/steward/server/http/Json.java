@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -82,7 +83,13 @@ public final class Json {
             throw StewardException.of(ErrorCode.MALFORMED_REQUEST, "the request body is empty: send a JSON object");
         }
         try {
-            T value = mapper.readValue(body, type);
+            // Parsing the whole tree first applies the depth and length limits to every part of the
+            // body, also parts that binding would stop at or skip.
+            JsonNode tree = mapper.readTree(body);
+            if (tree == null || tree.isMissingNode()) {
+                throw StewardException.of(ErrorCode.MALFORMED_REQUEST, "the request body is empty: send a JSON object");
+            }
+            T value = mapper.treeToValue(tree, type);
             if (value == null) {
                 throw StewardException.of(ErrorCode.MALFORMED_REQUEST, "the request body is JSON null: send a JSON object");
             }
