@@ -180,6 +180,8 @@ public final class JdbcMetadataStore implements MetadataStore {
         hikari.addDataSourceProperty("foreign_keys", "true");
         hikari.addDataSourceProperty("busy_timeout", Integer.toString(config.busyTimeoutMs()));
         hikari.addDataSourceProperty("synchronous", config.sqliteSynchronous());
+        // MLflow's LIKE is case-sensitive (ILIKE is not); SQLite's is not unless told.
+        hikari.addDataSourceProperty("case_sensitive_like", "true");
         if (readOnly) {
             hikari.setConnectionInitSql("PRAGMA query_only = 1");
         } else {

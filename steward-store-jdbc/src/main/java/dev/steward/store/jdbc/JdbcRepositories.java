@@ -2,6 +2,7 @@ package dev.steward.store.jdbc;
 
 import dev.steward.spi.store.AuditRepository;
 import dev.steward.spi.store.TokenRepository;
+import dev.steward.spi.tracking.TrackingRepository;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -9,7 +10,8 @@ import java.util.function.Function;
 final class JdbcRepositories {
     private static final Map<Class<?>, Function<JdbcContext, ?>> FACTORIES = Map.of(
             AuditRepository.class, JdbcAuditRepository::new,
-            TokenRepository.class, JdbcTokenRepository::new);
+            TokenRepository.class, JdbcTokenRepository::new,
+            TrackingRepository.class, JdbcTrackingRepository::new);
 
     private JdbcRepositories() {}
 

@@ -1,0 +1,19 @@
+package dev.steward.spi.tracking;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/** A parsed, validated run search: the store translates it to SQL. */
+public record RunQuery(List<String> experimentIds, List<SearchClause> filter, ViewType viewType, List<OrderBy> orderBy,
+        int offset, int limit) {
+    public RunQuery {
+        experimentIds = List.copyOf(experimentIds);
+        filter = List.copyOf(filter);
+        requireNonNull(viewType, "viewType is null");
+        orderBy = List.copyOf(orderBy);
+        if (offset < 0 || limit < 1) {
+            throw new IllegalArgumentException("offset must be >= 0 and limit >= 1: " + offset + ", " + limit);
+        }
+    }
+}
