@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.steward.artifacts.ArtifactStores;
 import dev.steward.core.audit.AuditLog;
 import dev.steward.core.auth.TokenService;
+import dev.steward.core.tracking.TrackingService;
 import dev.steward.server.config.StewardConfig;
 import dev.steward.spi.artifact.ArtifactStore;
 import dev.steward.spi.store.MetadataStore;
@@ -23,6 +24,7 @@ public final class Steward implements AutoCloseable {
     private final Clock clock;
     private final AuditLog audit;
     private final TokenService tokens;
+    private final TrackingService tracking;
 
     private Steward(StewardConfig config, MetadataStore store, ArtifactStore artifacts, Clock clock) {
         this.config = config;
@@ -31,6 +33,7 @@ public final class Steward implements AutoCloseable {
         this.clock = clock;
         this.audit = new AuditLog(clock);
         this.tokens = new TokenService(store, audit, clock);
+        this.tracking = new TrackingService(store, artifacts, audit, clock);
     }
 
     /** Opens the stores named by the configuration (running any pending migrations). */
@@ -68,6 +71,10 @@ public final class Steward implements AutoCloseable {
 
     public TokenService tokens() {
         return tokens;
+    }
+
+    public TrackingService tracking() {
+        return tracking;
     }
 
     @Override

@@ -11,6 +11,8 @@ import dev.steward.server.http.Authenticator;
 import dev.steward.server.http.HttpServer;
 import dev.steward.server.http.Json;
 import dev.steward.server.http.Routes;
+import dev.steward.server.mlflow.MlflowRoutes;
+import dev.steward.server.api.TrackingRoutes;
 import dev.steward.spi.Actor;
 import dev.steward.spi.Caller;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -50,6 +52,7 @@ public final class StewardServer implements AutoCloseable {
             AdminTokenFile.write(steward.config().adminTokenFile(), issued.secret());
             return issued.secret();
         });
+        steward.tracking().ensureDefaultExperiment(system);
 
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new ClassLoaderMetrics().bindTo(registry);
@@ -65,7 +68,9 @@ public final class StewardServer implements AutoCloseable {
                 new HealthRoutes(steward.store(), steward.artifacts(), registry, json),
                 new TokenRoutes(steward.tokens(), json),
                 new AuditRoutes(steward.store(), steward.audit(), json),
-                new ArtifactRoutes(steward.artifacts(), steward.config().server().maxArtifactBytes(), json));
+                new ArtifactRoutes(steward.artifacts(), steward.config().server().maxArtifactBytes(), json),
+                new MlflowRoutes(steward.tracking(), json, steward.config().server().maxArtifactBytes()),
+                new TrackingRoutes(steward.tracking(), json));
         HttpServer http = HttpServer.start(steward.config().server(), json, new Authenticator(steward.tokens()), registry, resources);
         return new StewardServer(steward, http, adminSecret, gcMetrics);
     }

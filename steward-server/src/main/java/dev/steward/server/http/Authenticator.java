@@ -69,6 +69,15 @@ public final class Authenticator {
         return new Caller(actor(ctx), Digests.hex(digest.digest()));
     }
 
+    /**
+     * The caller of a request whose body is a stream the handler consumes itself (an upload): the
+     * digest covers method, path and query; the content is identified by its own SHA-256.
+     */
+    public static Caller streamingCaller(Context ctx) {
+        String line = ctx.method().name() + " " + ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()) + "\n";
+        return new Caller(actor(ctx), Digests.sha256Hex(line));
+    }
+
     private static Optional<String> secret(Context ctx) {
         String header = ctx.header("Authorization");
         if (header == null || header.isBlank()) {

@@ -40,6 +40,8 @@ public final class Json {
                 .maxNestingDepth(maxDepth)
                 .maxStringLength(maxStringLength)
                 .build());
+        // MLflow clients may send NaN and Infinity as bare literals (Python's json does).
+        mapper.enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature());
         mapper.registerModule(new Jdk8Module());
         mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         mapper.configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, failOnUnknown);
