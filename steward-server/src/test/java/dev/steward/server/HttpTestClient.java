@@ -8,31 +8,31 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** Plain HTTP against a test server, so tests see exactly what any client sees. */
-final class HttpTestClient {
+public final class HttpTestClient {
     private final URI base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    HttpTestClient(URI base) {
+    public HttpTestClient(URI base) {
         this.base = base;
     }
 
-    HttpResponse<String> get(String path, String token) {
+    public HttpResponse<String> get(String path, String token) {
         return send(builder(path, token).GET());
     }
 
-    HttpResponse<String> post(String path, String token, String json) {
+    public HttpResponse<String> post(String path, String token, String json) {
         return send(builder(path, token).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    HttpResponse<String> put(String path, String token, byte[] body) {
+    public HttpResponse<String> put(String path, String token, byte[] body) {
         return send(builder(path, token).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
-    HttpResponse<String> delete(String path, String token) {
+    public HttpResponse<String> delete(String path, String token) {
         return send(builder(path, token).DELETE());
     }
 
-    HttpResponse<String> send(HttpRequest.Builder builder) {
+    public HttpResponse<String> send(HttpRequest.Builder builder) {
         try {
             return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
