@@ -20,13 +20,12 @@ final class ClientOptions {
     String token;
 
     StewardClient connect(Path home) {
+        return StewardClient.create(uri(), secret(home));
+    }
+
+    /** The server's URL from --url, $STEWARD_URL or the default. */
+    URI uri() {
         String base = url != null ? url : envOr("STEWARD_URL", DEFAULT_URL);
-        String secret = token != null ? token : System.getenv("STEWARD_TOKEN");
-        if (secret == null || secret.isBlank()) {
-            Path file = home.resolve("admin.token");
-            secret = AdminTokenFile.read(file).orElseThrow(() -> StewardException.invalid("token",
-                    "no API token: pass --token, set STEWARD_TOKEN, or start the server once so that it writes " + file));
-        }
         URI uri;
         try {
             uri = URI.create(base);
@@ -36,7 +35,18 @@ final class ClientOptions {
         if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
             throw StewardException.invalid("url", "'" + base + "' must start with http:// or https://");
         }
-        return StewardClient.create(uri, secret.trim());
+        return uri;
+    }
+
+    /** The token from --token, $STEWARD_TOKEN or the home directory's admin token file. */
+    String secret(Path home) {
+        String secret = token != null ? token : System.getenv("STEWARD_TOKEN");
+        if (secret == null || secret.isBlank()) {
+            Path file = home.resolve("admin.token");
+            secret = AdminTokenFile.read(file).orElseThrow(() -> StewardException.invalid("token",
+                    "no API token: pass --token, set STEWARD_TOKEN, or start the server once so that it writes " + file));
+        }
+        return secret.trim();
     }
 
     private static String envOr(String name, String fallback) {

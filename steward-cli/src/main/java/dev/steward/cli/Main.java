@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
 /** The {@code steward} command. */
 @Command(name = "steward", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Steward: track, version, train, register, serve and monitor machine-learning models.",
-        subcommands = {ServerCommand.class, TokenCommand.class, AuditCommand.class, VersionCommand.class,
+        subcommands = {ServerCommand.class, TokenCommand.class, AuditCommand.class, ExperimentsCommand.class, RunsCommand.class,
+                RunCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status of a command that failed because of what it was asked or found. */

@@ -34,7 +34,9 @@ class CliCommandsTest {
     void everyCommandHasHelp() {
         for (String[] command : new String[][] {{"--help"}, {"server", "--help"}, {"token", "--help"}, {"token", "create", "--help"},
                 {"token", "list", "--help"}, {"token", "revoke", "--help"}, {"audit", "--help"}, {"audit", "list", "--help"},
-                {"audit", "verify", "--help"}, {"version", "--help"}}) {
+                {"audit", "verify", "--help"}, {"version", "--help"}, {"experiments", "--help"}, {"experiments", "list", "--help"},
+                {"experiments", "create", "--help"}, {"experiments", "delete", "--help"}, {"runs", "--help"}, {"runs", "list", "--help"},
+                {"runs", "show", "--help"}, {"runs", "compare", "--help"}, {"run", "--help"}}) {
             Cli result = Cli.run(command);
             assertThat(result.status()).as(String.join(" ", command)).isZero();
             assertThat(result.out()).as(String.join(" ", command)).contains("Usage:");

@@ -116,6 +116,101 @@ public final class StewardClient implements AutoCloseable {
         return response.body();
     }
 
+    // ---- tracking ----------------------------------------------------------------------------
+
+    public ExperimentInfo createExperiment(String name) {
+        return send(jsonRequest("/api/v1/experiments", "POST", Map.of("name", name)), ExperimentInfo.class);
+    }
+
+    public ExperimentInfo getExperiment(String id) {
+        return send(request("/api/v1/experiments/" + encodePath(id)).GET(), ExperimentInfo.class);
+    }
+
+    /** The experiment with this name, created when it does not exist yet. */
+    public ExperimentInfo experimentNamed(String name) {
+        String filter = "name = '" + name.replace("'", "''") + "'";
+        JsonNode body = send(request("/api/v1/experiments?filter=" + encodeQuery(filter)).GET(), JsonNode.class);
+        List<ExperimentInfo> found = convert(body.get("experiments"), new TypeReference<List<ExperimentInfo>>() {});
+        return found.isEmpty() ? createExperiment(name) : found.get(0);
+    }
+
+    /** Experiments by lifecycle view ({@code ACTIVE_ONLY}, {@code DELETED_ONLY}, {@code ALL}). */
+    public List<ExperimentInfo> listExperiments(String view) {
+        JsonNode body = send(request("/api/v1/experiments?max_results=50000&view=" + encodeQuery(view)).GET(), JsonNode.class);
+        return convert(body.get("experiments"), new TypeReference<List<ExperimentInfo>>() {});
+    }
+
+    public ExperimentInfo deleteExperiment(String id) {
+        return send(request("/api/v1/experiments/" + encodePath(id)).DELETE(), ExperimentInfo.class);
+    }
+
+    /** Starts a run with tags about its source (user, git commit, host, JVM); close the handle to end it. */
+    public Run startRun(String experimentId, String runName) {
+        return new Run(this, createRun(experimentId, runName, SourceTags.collect(java.nio.file.Path.of(""))));
+    }
+
+    /** Creates a run with the given tags and nothing else; see {@link #startRun} for a managed run. */
+    public RunDetails createRun(String experimentId, String runName, Map<String, String> tags) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("experiment_id", experimentId);
+        if (runName != null) {
+            body.put("run_name", runName);
+        }
+        body.put("tags", tags);
+        return send(jsonRequest("/api/v1/runs", "POST", body), RunDetails.class);
+    }
+
+    public RunDetails getRun(String runId) {
+        return send(request("/api/v1/runs/" + encodePath(runId)).GET(), RunDetails.class);
+    }
+
+    public RunPage searchRuns(RunSearch search) {
+        return send(request("/api/v1/runs?" + search.queryString()).GET(), RunPage.class);
+    }
+
+    /** Logs metrics, params and tags in one atomic batch (MLflow's limits: 1000 metrics, 100 params, 100 tags). */
+    public void logBatch(String runId, List<MetricPoint> metrics, Map<String, String> params, Map<String, String> tags) {
+        send(jsonRequest("/api/v1/runs/" + encodePath(runId) + "/log", "POST", Map.of("metrics", metrics, "params", params, "tags", tags)),
+                JsonNode.class);
+    }
+
+    public List<MetricPoint> metricHistory(String runId, String key) {
+        JsonNode body = send(request("/api/v1/runs/" + encodePath(runId) + "/metrics/" + encodePath(key)).GET(), JsonNode.class);
+        return convert(body.get("metrics"), new TypeReference<List<MetricPoint>>() {});
+    }
+
+    /** Ends a run with a terminal status (FINISHED, FAILED, KILLED), which seals its content. */
+    public RunDetails endRun(String runId, String status) {
+        return send(jsonRequest("/api/v1/runs/" + encodePath(runId), "PATCH", Map.of("status", status)), RunDetails.class);
+    }
+
+    public RunDetails deleteRun(String runId) {
+        return send(request("/api/v1/runs/" + encodePath(runId)).DELETE(), RunDetails.class);
+    }
+
+    /** Uploads a file into a run's artifacts through the MLflow artifact proxy, streaming it. */
+    public void uploadRunArtifact(RunDetails run, Path file, String directory) {
+        String scheme = "mlflow-artifacts:";
+        if (!run.artifactUri().startsWith(scheme)) {
+            throw new StewardClientException(0, "INVALID_PARAMETER_VALUE", "run " + run.id() + " keeps its artifacts at "
+                    + run.artifactUri() + ", which this client cannot write to", "artifact_uri", null);
+        }
+        StringBuilder path = new StringBuilder("/api/2.0/mlflow-artifacts/artifacts");
+        String root = run.artifactUri().substring(scheme.length());
+        String dir = directory == null ? "" : directory;
+        for (String segment : (root + "/" + dir + "/" + file.getFileName()).split("/")) {
+            if (!segment.isEmpty()) {
+                path.append('/').append(encodePath(segment));
+            }
+        }
+        try {
+            send(request(path.toString()).header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofFile(file)),
+                    JsonNode.class);
+        } catch (java.io.FileNotFoundException e) {
+            throw new StewardClientException(0, "INVALID_PARAMETER_VALUE", "no such file: " + file, "file", e);
+        }
+    }
+
     /** Sends a JSON request to any path of the API and returns the JSON answer. */
     public JsonNode call(String method, String path, Object body) {
         HttpRequest.Builder builder = body == null ? request(path).method(method, HttpRequest.BodyPublishers.noBody())
@@ -183,6 +278,10 @@ public final class StewardClient implements AutoCloseable {
 
     private <T> T convert(JsonNode node, TypeReference<T> type) {
         return mapper.convertValue(node, type);
+    }
+
+    private static String encodeQuery(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String encodePath(String segment) {
