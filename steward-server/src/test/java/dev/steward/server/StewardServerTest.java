@@ -221,7 +221,8 @@ class StewardServerTest {
 
         assertThat(doc.get("openapi").asText()).startsWith("3.");
         assertThat(doc.get("paths").fieldNames()).toIterable()
-                .contains("/health", "/api/v1/tokens", "/api/v1/tokens/{id}", "/api/v1/audit", "/api/v1/audit/verify", "/api/v1/artifacts");
+                .contains("/health", "/api/v1/tokens", "/api/v1/tokens/{id}", "/api/v1/audit", "/api/v1/audit/verify", "/api/v1/artifacts",
+                        "/api/v1/experiments", "/api/v1/experiments/{id}", "/api/v1/runs", "/api/v1/runs/{id}", "/api/v1/runs/{id}/log");
     }
 
     @Test

@@ -28,6 +28,15 @@ public final class TokenService {
     public static final String SECRET_PREFIX = "stw_";
     private static final Pattern NAME = Pattern.compile("[\\p{L}\\p{N} ._:@/-]{1,100}");
 
+    /**
+     * Valid tokens seen in the last second, so a burst of requests does not read the store for
+     * each. A revocation through this service empties it at once; a revocation by another server
+     * replica on the same database takes effect here within {@link #CACHE_NANOS}.
+     */
+    private static final long CACHE_NANOS = 1_000_000_000L;
+    private static final int CACHE_ENTRIES = 10_000;
+    private final java.util.concurrent.ConcurrentMap<String, CachedActor> recent = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private final MetadataStore store;
     private final AuditLog audit;
     private final Clock clock;
@@ -74,7 +83,7 @@ public final class TokenService {
     public TokenRecord revoke(Caller caller, String id) {
         requireNonNull(caller, "caller is null");
         requireNonNull(id, "id is null");
-        return store.write(tx -> {
+        TokenRecord revoked = store.write(tx -> {
             TokenRepository tokens = tx.repository(TokenRepository.class);
             TokenRecord token = tokens.findById(id)
                     .orElseThrow(() -> StewardException.notFound("token '" + id + "' does not exist"));
@@ -85,6 +94,10 @@ public final class TokenService {
             audit.record(tx, caller, "token.revoke", "token", id, Map.of("name", token.name()));
             return tokens.findById(id).orElseThrow();
         });
+        // Revocation is immediate: nothing read before this point may be cached any more.
+        generation.incrementAndGet();
+        recent.clear();
+        return revoked;
     }
 
     /** The actor behind an active token with this secret, if there is one. */
@@ -94,8 +107,28 @@ public final class TokenService {
             return Optional.empty();
         }
         String hash = Digests.sha256Hex(secret);
-        return store.read(tx -> tx.repository(TokenRepository.class).findBySecretHash(hash))
+        long now = System.nanoTime();
+        long seenGeneration = generation.get();
+        CachedActor cached = recent.get(hash);
+        if (cached != null && now - cached.checkedAt() < CACHE_NANOS) {
+            return Optional.of(cached.actor());
+        }
+        Optional<Actor> actor = store.read(tx -> tx.repository(TokenRepository.class).findBySecretHash(hash))
                 .filter(TokenRecord::active)
                 .map(token -> new Actor(token.id(), token.name(), token.role()));
+        if (actor.isPresent() && generation.get() == seenGeneration) {
+            if (recent.size() > CACHE_ENTRIES) {
+                recent.clear();
+            }
+            recent.put(hash, new CachedActor(actor.get(), now));
+            if (generation.get() != seenGeneration) {
+                recent.remove(hash);
+            }
+        } else {
+            recent.remove(hash);
+        }
+        return actor;
     }
+
+    private record CachedActor(Actor actor, long checkedAt) {}
 }

@@ -104,7 +104,15 @@ public final class TrackingLimits {
         batchLimit("params", MAX_PARAMS_TAGS_PER_BATCH, params.size());
         batchLimit("tags", MAX_PARAMS_TAGS_PER_BATCH, tags.size());
         batchLimit("metrics, params, and tags", MAX_ENTITIES_PER_BATCH, metrics.size() + params.size() + tags.size());
-        metrics.forEach(TrackingLimits::metric);
+        // Batches repeat a few keys many times (one per step): check each distinct key once.
+        Set<String> checkedKeys = new HashSet<>();
+        for (Metric metric : metrics) {
+            if (checkedKeys.add(metric.key())) {
+                metric(metric);
+            } else if (metric.timestamp() < 0) {
+                metric(metric);
+            }
+        }
         params.forEach(TrackingLimits::param);
         tags.forEach(TrackingLimits::tag);
         Set<String> seen = new HashSet<>();

@@ -6,6 +6,8 @@ import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,6 +19,8 @@ final class HttpMetrics {
     private static final String STARTED = "steward.started-nanos";
 
     private final PrometheusMeterRegistry registry;
+    /** Timers by method, route and status: building and registering one per request costs more than the request. */
+    private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
 
     HttpMetrics(PrometheusMeterRegistry registry) {
         this.registry = requireNonNull(registry, "registry is null");
@@ -33,13 +37,15 @@ final class HttpMetrics {
         }
         Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
         String route = endpoint == null ? "unmatched" : endpoint.path;
-        Timer.builder("http.server.requests")
-                .description("HTTP requests handled, by route template and status")
-                .tag("method", ctx.method().name())
-                .tag("route", route)
-                .tag("status", Integer.toString(ctx.statusCode()))
-                .publishPercentileHistogram()
-                .register(registry)
+        String method = ctx.method().name();
+        int status = ctx.statusCode();
+        timers.computeIfAbsent(method + ' ' + route + ' ' + status, key -> Timer.builder("http.server.requests")
+                        .description("HTTP requests handled, by route template and status")
+                        .tag("method", method)
+                        .tag("route", route)
+                        .tag("status", Integer.toString(status))
+                        .publishPercentileHistogram()
+                        .register(registry))
                 .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 }

@@ -85,13 +85,7 @@ public final class Json {
             throw StewardException.of(ErrorCode.MALFORMED_REQUEST, "the request body is empty: send a JSON object");
         }
         try {
-            // Parsing the whole tree first applies the depth and length limits to every part of the
-            // body, also parts that binding would stop at or skip.
-            JsonNode tree = mapper.readTree(body);
-            if (tree == null || tree.isMissingNode()) {
-                throw StewardException.of(ErrorCode.MALFORMED_REQUEST, "the request body is empty: send a JSON object");
-            }
-            T value = mapper.treeToValue(tree, type);
+            T value = bindWithinLimits(mapper, body, type);
             if (value == null) {
                 throw StewardException.of(ErrorCode.MALFORMED_REQUEST, "the request body is JSON null: send a JSON object");
             }
@@ -124,6 +118,23 @@ public final class Json {
             throw StewardException.of(ErrorCode.MALFORMED_REQUEST, "cannot read the request: " + firstLine(e));
         } catch (IOException e) {
             throw StewardException.of(ErrorCode.MALFORMED_REQUEST, "cannot read the request body: " + firstLine(e));
+        }
+    }
+
+    /**
+     * Binds the body directly (the fast path). When binding fails on a type mismatch it may have
+     * stopped before reaching a part of the body that breaks a limit; the body is then parsed as a
+     * whole, so that a limit violation is reported as such rather than as a wrong type.
+     */
+    private static <T> T bindWithinLimits(ObjectMapper mapper, byte[] body, Class<T> type) throws IOException {
+        try {
+            return mapper.readValue(body, type);
+        } catch (MismatchedInputException e) {
+            JsonNode tree = mapper.readTree(body);
+            if (tree == null || tree.isMissingNode()) {
+                throw StewardException.of(ErrorCode.MALFORMED_REQUEST, "the request body is empty: send a JSON object");
+            }
+            throw e;
         }
     }
 

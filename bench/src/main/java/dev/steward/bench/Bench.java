@@ -1,0 +1,18 @@
+package dev.steward.bench;
+
+/** Entry point: {@code mvn -B -q -pl bench exec:exec -Dbench=tracking}. */
+public final class Bench {
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        String which = args.length == 0 ? "tracking" : args[0];
+        String[] parts = which.split(":", 2);
+        switch (parts[0]) {
+            case "tracking" -> TrackingBenchmark.main(parts.length > 1 ? parts[1].split(",") : new String[0]);
+            default -> {
+                System.err.println("unknown benchmark '" + which + "'; available: tracking");
+                System.exit(2);
+            }
+        }
+    }
+}
