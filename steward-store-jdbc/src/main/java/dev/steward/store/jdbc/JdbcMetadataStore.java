@@ -182,6 +182,12 @@ public final class JdbcMetadataStore implements MetadataStore {
         hikari.addDataSourceProperty("synchronous", config.sqliteSynchronous());
         // MLflow's LIKE is case-sensitive (ILIKE is not); SQLite's is not unless told.
         hikari.addDataSourceProperty("case_sensitive_like", "true");
+        // A larger page cache (negative = KiB) and memory-mapped reads keep hot index pages in
+        // memory; checkpointing every 16 MiB of WAL instead of 4 MiB copies hot pages less often.
+        hikari.addDataSourceProperty("cache_size", readOnly ? "-16384" : "-65536");
+        hikari.addDataSourceProperty("mmap_size", Long.toString(256L << 20));
+        hikari.addDataSourceProperty("temp_store", "MEMORY");
+        hikari.addDataSourceProperty("wal_autocheckpoint", "4000");
         if (readOnly) {
             hikari.setConnectionInitSql("PRAGMA query_only = 1");
         } else {
