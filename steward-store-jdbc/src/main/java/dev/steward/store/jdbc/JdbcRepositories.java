@@ -1,5 +1,6 @@
 package dev.steward.store.jdbc;
 
+import dev.steward.spi.data.DatasetRepository;
 import dev.steward.spi.store.AuditRepository;
 import dev.steward.spi.store.TokenRepository;
 import dev.steward.spi.tracking.TrackingRepository;
@@ -11,7 +12,8 @@ final class JdbcRepositories {
     private static final Map<Class<?>, Function<JdbcContext, ?>> FACTORIES = Map.of(
             AuditRepository.class, JdbcAuditRepository::new,
             TokenRepository.class, JdbcTokenRepository::new,
-            TrackingRepository.class, JdbcTrackingRepository::new);
+            TrackingRepository.class, JdbcTrackingRepository::new,
+            DatasetRepository.class, JdbcDatasetRepository::new);
 
     private JdbcRepositories() {}
 

@@ -1,0 +1,269 @@
+package dev.steward.data.duckdb;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.steward.spi.ErrorCode;
+import dev.steward.spi.StewardException;
+import dev.steward.spi.data.ColumnSummary;
+import dev.steward.spi.data.ColumnType;
+import dev.steward.spi.data.DataFormat;
+import dev.steward.spi.data.ReadOptions;
+import dev.steward.spi.data.TableReader;
+import dev.steward.spi.data.TableSummary;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.Consumer;
+
+/**
+ * Reads CSV, JSON Lines, JSON arrays and Parquet with an in-process DuckDB: the file is loaded
+ * into a DuckDB table (native memory, spilling to a temporary directory, never the Java heap),
+ * typed by scanning every row, and summarised with SQL aggregates. Each call uses its own
+ * in-memory database. Thread-safe.
+ */
+public final class DuckDbTableReader implements TableReader {
+    private static final int MAX_ERROR = 1200;
+
+    private final String memoryLimit;
+
+    /** @param memoryLimit DuckDB's memory limit per read, e.g. {@code 1GB}; beyond it DuckDB spills to disk */
+    public DuckDbTableReader(String memoryLimit) {
+        this.memoryLimit = requireNonNull(memoryLimit, "memoryLimit is null");
+        if (!memoryLimit.matches("\\d+(\\.\\d+)?\\s*[KMGT]i?B")) {
+            throw new IllegalArgumentException("memoryLimit must look like 512MB or 2GB: " + memoryLimit);
+        }
+    }
+
+    @Override
+    public TableSummary read(Path file, String fileName, ReadOptions options, Consumer<String> subjects) {
+        requireNonNull(file, "file is null");
+        requireNonNull(options, "options is null");
+        long size = size(file);
+        if (size == 0) {
+            throw StewardException.invalid("file", "'" + fileName + "' is empty: there is nothing to import");
+        }
+        DataFormat format = options.format().or(() -> DataFormat.fromFileName(fileName)).or(() -> sniff(file))
+                .orElseThrow(() -> StewardException.invalid("format", "cannot tell the format of '" + fileName
+                        + "' from its name or content; pass --format (one of " + DataFormat.names() + ")"));
+        Path spill = null;
+        try {
+            spill = Files.createTempDirectory("steward-duckdb-");
+            try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+                    Statement statement = connection.createStatement()) {
+                statement.execute("SET memory_limit = '" + memoryLimit + "'");
+                statement.execute("SET temp_directory = " + literal(spill.toString()));
+                statement.execute("SET preserve_insertion_order = false");
+                ReadOptions effective = options;
+                if (format == DataFormat.CSV) {
+                    char quote = options.quote().orElse('"');
+                    char delimiter = options.delimiter().orElseGet(() -> CsvStructure.detectDelimiter(file, quote));
+                    CsvStructure.checkRectangular(file, fileName, delimiter, quote);
+                    effective = new ReadOptions(options.format(), Optional.of(delimiter), Optional.of(quote), options.header(),
+                            options.subjectColumn());
+                }
+                try {
+                    statement.execute("CREATE TABLE t AS SELECT * FROM " + source(format, file, effective));
+                } catch (SQLException e) {
+                    throw unreadable(fileName, format, e);
+                }
+                List<String> names = new ArrayList<>();
+                List<String> duckTypes = new ArrayList<>();
+                try (ResultSet rs = statement.executeQuery("DESCRIBE t")) {
+                    while (rs.next()) {
+                        names.add(rs.getString("column_name"));
+                        duckTypes.add(rs.getString("column_type"));
+                    }
+                }
+                if (names.isEmpty()) {
+                    throw StewardException.invalid("file", "'" + fileName + "' has no columns");
+                }
+                long rows = count(statement, "SELECT COUNT(*) FROM t");
+                if (rows == 0) {
+                    throw StewardException.invalid("file", "'" + fileName + "' has a header but no rows: there is nothing to import");
+                }
+                List<ColumnSummary> columns = new ArrayList<>();
+                for (int i = 0; i < names.size(); i++) {
+                    columns.add(summarise(statement, i, names.get(i), type(duckTypes.get(i)), rows));
+                }
+                options.subjectColumn().ifPresent(column -> streamSubjects(statement, column, names, subjects));
+                return new TableSummary(format, rows, columns);
+            }
+        } catch (SQLException e) {
+            throw StewardException.of(ErrorCode.INTERNAL_ERROR, "reading '" + fileName + "' failed: " + clean(e.getMessage()), e);
+        } catch (IOException e) {
+            throw StewardException.of(ErrorCode.TEMPORARILY_UNAVAILABLE, "cannot create a temporary directory to read '" + fileName + "'", e);
+        } finally {
+            deleteQuietly(spill);
+        }
+    }
+
+    private static ColumnSummary summarise(Statement statement, int position, String name, ColumnType type, long rows) throws SQLException {
+        String column = identifier(name);
+        String numeric = type.numeric() ? ", AVG(" + column + "), STDDEV_SAMP(" + column + ")" : ", NULL, NULL";
+        String text = type == ColumnType.STRING ? column : "CAST(" + column + " AS VARCHAR)";
+        String sql = "SELECT COUNT(" + column + "), COUNT(DISTINCT " + column + "), CAST(MIN(" + column + ") AS VARCHAR), CAST(MAX("
+                + column + ") AS VARCHAR)" + numeric + " FROM t";
+        long nonNull;
+        long distinct;
+        Optional<String> min;
+        Optional<String> max;
+        OptionalDouble mean;
+        OptionalDouble stddev;
+        try (ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            nonNull = rs.getLong(1);
+            distinct = rs.getLong(2);
+            min = Optional.ofNullable(rs.getString(3));
+            max = Optional.ofNullable(rs.getString(4));
+            mean = optionalDouble(rs, 5);
+            stddev = optionalDouble(rs, 6);
+        }
+        Optional<List<String>> domain = Optional.empty();
+        if (distinct <= ColumnSummary.MAX_DOMAIN && type != ColumnType.FLOAT) {
+            List<String> values = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery("SELECT DISTINCT " + text + " AS v FROM t WHERE " + column + " IS NOT NULL ORDER BY v")) {
+                while (rs.next()) {
+                    values.add(rs.getString(1));
+                }
+            }
+            domain = Optional.of(values);
+        }
+        long nulls = rows - nonNull;
+        return new ColumnSummary(position, name, type, nulls > 0, nulls, distinct, min, max, mean, stddev, domain);
+    }
+
+    private static void streamSubjects(Statement statement, String column, List<String> names, Consumer<String> subjects) {
+        if (!names.contains(column)) {
+            throw StewardException.invalid("subject_column", "there is no column '" + column + "'; the columns are " + names);
+        }
+        try (ResultSet rs = statement.executeQuery("SELECT DISTINCT CAST(" + identifier(column) + " AS VARCHAR) FROM t WHERE "
+                + identifier(column) + " IS NOT NULL")) {
+            while (rs.next()) {
+                subjects.accept(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw StewardException.internal("reading the subject column '" + column + "' failed", e);
+        }
+    }
+
+    private static String source(DataFormat format, Path file, ReadOptions options) {
+        String path = literal(file.toAbsolutePath().toString());
+        return switch (format) {
+            case CSV -> {
+                StringBuilder csv = new StringBuilder("read_csv(").append(path).append(", auto_detect = true, sample_size = -1, strict_mode = true");
+                options.delimiter().ifPresent(d -> csv.append(", delim = ").append(literal(String.valueOf(d))));
+                options.quote().ifPresent(q -> csv.append(", quote = ").append(literal(String.valueOf(q))));
+                options.header().ifPresent(h -> csv.append(", header = ").append(h));
+                yield csv.append(')').toString();
+            }
+            case JSONL -> "read_json(" + path + ", format = 'newline_delimited', sample_size = -1)";
+            case JSON -> "read_json(" + path + ", format = 'array', sample_size = -1)";
+            case PARQUET -> "read_parquet(" + path + ")";
+        };
+    }
+
+    /** Guesses the format of a file without a telling name from its first bytes. */
+    private static Optional<DataFormat> sniff(Path file) {
+        byte[] head = new byte[4];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n = in.readNBytes(head, 0, 4);
+            if (n == 4 && head[0] == 'P' && head[1] == 'A' && head[2] == 'R' && head[3] == '1') {
+                return Optional.of(DataFormat.PARQUET);
+            }
+            for (int i = 0; i < n; i++) {
+                if (head[i] == '[') {
+                    return Optional.of(DataFormat.JSON);
+                }
+                if (head[i] == '{') {
+                    return Optional.of(DataFormat.JSONL);
+                }
+                if (!Character.isWhitespace(head[i])) {
+                    return Optional.empty();
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.empty();
+    }
+
+    static ColumnType type(String duckType) {
+        String t = duckType.toUpperCase(Locale.ROOT);
+        if (t.equals("BOOLEAN")) {
+            return ColumnType.BOOLEAN;
+        }
+        if (t.matches("(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT))")) {
+            return ColumnType.INTEGER;
+        }
+        if (t.startsWith("DOUBLE") || t.startsWith("FLOAT") || t.startsWith("REAL") || t.startsWith("DECIMAL")) {
+            return ColumnType.FLOAT;
+        }
+        if (t.equals("DATE")) {
+            return ColumnType.DATE;
+        }
+        if (t.startsWith("TIMESTAMP")) {
+            return ColumnType.TIMESTAMP;
+        }
+        return ColumnType.STRING;
+    }
+
+    private static StewardException unreadable(String fileName, DataFormat format, SQLException e) {
+        return StewardException.invalid("file", "cannot read '" + fileName + "' as " + format.wireName() + ": " + clean(e.getMessage()));
+    }
+
+    /** DuckDB's message without its internal file paths' noise and at a readable length. */
+    private static String clean(String message) {
+        String text = message == null ? "unknown error" : message.replaceAll("\\s*\\n\\s*", " ").trim();
+        return text.length() > MAX_ERROR ? text.substring(0, MAX_ERROR) + "..." : text;
+    }
+
+    private static long count(Statement statement, String sql) throws SQLException {
+        try (ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static OptionalDouble optionalDouble(ResultSet rs, int index) throws SQLException {
+        double value = rs.getDouble(index);
+        return rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(value);
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
+    private static String identifier(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw StewardException.invalid("file", "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        if (directory == null) {
+            return;
+        }
+        try (var files = Files.walk(directory)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A leftover empty temporary directory is harmless.
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.steward.spi.data;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An immutable version of a dataset: the original bytes (content-addressed by {@code sha256}),
+ * what was found in them, and who imported them when.
+ *
+ * @param id stable id, {@code dsv_} + 16 hex
+ * @param version 1, 2, … per dataset
+ * @param status {@code active} or {@code quarantined}
+ */
+public record DatasetVersion(String id, String datasetName, int version, String sha256, long size, DataFormat format, String fileName,
+        long rowCount, List<ColumnSummary> columns, Optional<String> description, Map<String, String> tags, Optional<String> subjectColumn,
+        String status, long createdAt, String createdBy) {
+    public static final String ACTIVE = "active";
+    public static final String QUARANTINED = "quarantined";
+
+    public DatasetVersion {
+        requireNonNull(id, "id is null");
+        requireNonNull(datasetName, "datasetName is null");
+        requireNonNull(sha256, "sha256 is null");
+        requireNonNull(format, "format is null");
+        requireNonNull(fileName, "fileName is null");
+        columns = List.copyOf(columns);
+        requireNonNull(description, "description is null");
+        tags = Map.copyOf(tags);
+        requireNonNull(subjectColumn, "subjectColumn is null");
+        requireNonNull(status, "status is null");
+        requireNonNull(createdBy, "createdBy is null");
+    }
+}
