@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.steward.artifacts.ArtifactStores;
 import dev.steward.core.audit.AuditLog;
 import dev.steward.core.auth.TokenService;
+import dev.steward.core.data.DatasetService;
 import dev.steward.core.tracking.TrackingService;
+import dev.steward.data.duckdb.DuckDbTableReader;
 import dev.steward.server.config.StewardConfig;
 import dev.steward.spi.artifact.ArtifactStore;
 import dev.steward.spi.store.MetadataStore;
@@ -25,6 +27,9 @@ public final class Steward implements AutoCloseable {
     private final AuditLog audit;
     private final TokenService tokens;
     private final TrackingService tracking;
+    private final DatasetService datasets;
+    /** Native memory DuckDB may use while reading one dataset file before it spills to disk. */
+    private static final String DATA_MEMORY_LIMIT = "1GB";
 
     private Steward(StewardConfig config, MetadataStore store, ArtifactStore artifacts, Clock clock) {
         this.config = config;
@@ -34,6 +39,7 @@ public final class Steward implements AutoCloseable {
         this.audit = new AuditLog(clock);
         this.tokens = new TokenService(store, audit, clock);
         this.tracking = new TrackingService(store, artifacts, audit, clock);
+        this.datasets = new DatasetService(store, artifacts, new DuckDbTableReader(DATA_MEMORY_LIMIT), audit, clock);
     }
 
     /** Opens the stores named by the configuration (running any pending migrations). */
@@ -75,6 +81,10 @@ public final class Steward implements AutoCloseable {
 
     public TrackingService tracking() {
         return tracking;
+    }
+
+    public DatasetService datasets() {
+        return datasets;
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.steward.server.http.Json;
 import dev.steward.server.http.Routes;
 import dev.steward.server.mlflow.MlflowRoutes;
 import dev.steward.server.api.TrackingRoutes;
+import dev.steward.server.api.DatasetRoutes;
 import dev.steward.spi.Actor;
 import dev.steward.spi.Caller;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -70,7 +71,9 @@ public final class StewardServer implements AutoCloseable {
                 new AuditRoutes(steward.store(), steward.audit(), json),
                 new ArtifactRoutes(steward.artifacts(), steward.config().server().maxArtifactBytes(), json),
                 new MlflowRoutes(steward.tracking(), json, steward.config().server().maxArtifactBytes()),
-                new TrackingRoutes(steward.tracking(), json));
+                new TrackingRoutes(steward.tracking(), json),
+                new DatasetRoutes(steward.datasets(), json, steward.config().home().resolve("tmp"),
+                        steward.config().server().maxArtifactBytes()));
         HttpServer http = HttpServer.start(steward.config().server(), json, new Authenticator(steward.tokens()), registry, resources);
         return new StewardServer(steward, http, adminSecret, gcMetrics);
     }

@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -59,7 +58,8 @@ public final class DuckDbTableReader implements TableReader {
         Path spill = null;
         try {
             spill = Files.createTempDirectory("steward-duckdb-");
-            try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+            // The driver directly, not DriverManager: server threads may not see drivers registered on another class loader.
+            try (Connection connection = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
                     Statement statement = connection.createStatement()) {
                 statement.execute("SET memory_limit = '" + memoryLimit + "'");
                 statement.execute("SET temp_directory = " + literal(spill.toString()));

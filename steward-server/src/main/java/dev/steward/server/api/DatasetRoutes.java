@@ -1,0 +1,193 @@
+package dev.steward.server.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.steward.core.data.DatasetService;
+import dev.steward.core.data.ImportResult;
+import dev.steward.core.data.SchemaDiff;
+import dev.steward.server.http.Access;
+import dev.steward.server.http.Authenticator;
+import dev.steward.server.http.Json;
+import dev.steward.server.http.Requests;
+import dev.steward.server.http.Router;
+import dev.steward.server.http.Routes;
+import dev.steward.spi.ErrorCode;
+import dev.steward.spi.StewardException;
+import dev.steward.spi.data.ColumnSummary;
+import dev.steward.spi.data.DataFormat;
+import dev.steward.spi.data.DatasetInfo;
+import dev.steward.spi.data.DatasetVersion;
+import dev.steward.spi.data.ReadOptions;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code /api/v1/datasets}: import versions (the request body is the file), list, show schemas
+ * and summaries, download the original bytes, diff schemas, quarantine; and the subject index.
+ */
+public final class DatasetRoutes implements Routes {
+    private final DatasetService datasets;
+    private final Json json;
+    private final Path spoolDirectory;
+    private final long maxBytes;
+
+    public DatasetRoutes(DatasetService datasets, Json json, Path spoolDirectory, long maxBytes) {
+        this.datasets = requireNonNull(datasets, "datasets is null");
+        this.json = requireNonNull(json, "json is null");
+        this.spoolDirectory = requireNonNull(spoolDirectory, "spoolDirectory is null");
+        this.maxBytes = maxBytes;
+    }
+
+    record Reason(String reason) {}
+
+    record DatasetView(String name, String createdAt, String createdBy, int versionCount, int latestVersion) {
+        static DatasetView of(DatasetInfo d) {
+            return new DatasetView(d.name(), Instant.ofEpochMilli(d.createdAt()).toString(), d.createdBy(), d.versionCount(), d.latestVersion());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    record ColumnView(String name, String type, boolean nullable, long nullCount, long distinctCount, Optional<String> min,
+            Optional<String> max, Double mean, Double stddev, Optional<List<String>> domain) {
+        static ColumnView of(ColumnSummary c) {
+            return new ColumnView(c.name(), c.type().name().toLowerCase(java.util.Locale.ROOT), c.nullable(), c.nullCount(), c.distinctCount(),
+                    c.min(), c.max(), c.mean().isPresent() ? c.mean().getAsDouble() : null,
+                    c.stddev().isPresent() ? c.stddev().getAsDouble() : null, c.domain());
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    record VersionView(String id, String dataset, int version, String sha256, long size, String format, String fileName, long rowCount,
+            String status, Optional<String> description, Map<String, String> tags, Optional<String> subjectColumn, String createdAt,
+            String createdBy, List<ColumnView> columns) {
+        static VersionView of(DatasetVersion v) {
+            return new VersionView(v.id(), v.datasetName(), v.version(), v.sha256(), v.size(), v.format().wireName(), v.fileName(),
+                    v.rowCount(), v.status(), v.description(), v.tags(), v.subjectColumn(), Instant.ofEpochMilli(v.createdAt()).toString(),
+                    v.createdBy(), v.columns().stream().map(ColumnView::of).toList());
+        }
+    }
+
+    record Imported(boolean created, VersionView version) {}
+
+    record DatasetDetail(DatasetView dataset, List<VersionView> versions) {}
+
+    @Override
+    public void register(Router router) {
+        router.get("/api/v1/datasets", Access.VIEWER, ctx ->
+                json.respond(ctx, 200, Map.of("datasets", datasets.list().stream().map(DatasetView::of).toList())));
+        router.get("/api/v1/datasets/{name}", Access.VIEWER, ctx -> {
+            String name = ctx.pathParam("name");
+            json.respond(ctx, 200, new DatasetDetail(DatasetView.of(datasets.dataset(name)),
+                    datasets.versions(name).stream().map(VersionView::of).toList()));
+        });
+        router.post("/api/v1/datasets/{name}/versions", Access.EDITOR, this::importVersion);
+        router.get("/api/v1/datasets/{name}/versions/{version}", Access.VIEWER, ctx ->
+                json.respond(ctx, 200, VersionView.of(datasets.version(ctx.pathParam("name"), version(ctx)))));
+        router.get("/api/v1/datasets/{name}/versions/{version}/download", Access.VIEWER, ctx -> {
+            DatasetVersion v = datasets.version(ctx.pathParam("name"), version(ctx));
+            InputStream content = datasets.open(v);
+            ctx.contentType("application/octet-stream")
+                    .header("Content-Length", Long.toString(v.size()))
+                    .header("Content-Disposition", "attachment; filename=\"" + v.fileName().replace("\"", "") + "\"")
+                    .header("ETag", "\"" + v.sha256() + "\"");
+            ctx.result(content);
+        });
+        router.get("/api/v1/datasets/{name}/diff", Access.VIEWER, ctx -> {
+            SchemaDiff diff = datasets.diff(ctx.pathParam("name"), Requests.intQuery(ctx, "from", 0, 1, Integer.MAX_VALUE),
+                    Requests.intQuery(ctx, "to", 0, 0, Integer.MAX_VALUE));
+            json.respond(ctx, 200, diff);
+        });
+        router.post("/api/v1/datasets/{name}/versions/{version}/quarantine", Access.EDITOR, ctx -> {
+            Reason reason = json.readStrict(ctx.bodyAsBytes(), Reason.class);
+            json.respond(ctx, 200, VersionView.of(datasets.quarantine(Authenticator.caller(ctx), ctx.pathParam("name"), version(ctx),
+                    reason.reason())));
+        });
+        router.post("/api/v1/datasets/{name}/versions/{version}/release", Access.EDITOR, ctx -> {
+            Reason reason = json.readStrict(ctx.bodyAsBytes(), Reason.class);
+            json.respond(ctx, 200, VersionView.of(datasets.release(Authenticator.caller(ctx), ctx.pathParam("name"), version(ctx),
+                    reason.reason())));
+        });
+        router.get("/api/v1/dataset-versions/{sha256}", Access.VIEWER, ctx -> json.respond(ctx, 200,
+                Map.of("versions", datasets.versionsByDigest(ctx.pathParam("sha256")).stream().map(VersionView::of).toList())));
+        // Who holds data about a person is itself personal data: admins only.
+        router.get("/api/v1/subjects/{subject}/dataset-versions", Access.ADMIN, ctx -> json.respond(ctx, 200,
+                Map.of("versions", datasets.versionsWithSubject(ctx.pathParam("subject")).stream().map(VersionView::of).toList())));
+    }
+
+    private void importVersion(Context ctx) throws IOException {
+        String name = ctx.pathParam("name");
+        String fileName = Requests.query(ctx, "file_name").orElse(name);
+        ReadOptions options = new ReadOptions(Requests.query(ctx, "format").map(DataFormat::parse),
+                Requests.query(ctx, "delimiter").map(d -> single("delimiter", d)), Requests.query(ctx, "quote").map(q -> single("quote", q)),
+                Requests.query(ctx, "header").map(h -> bool("header", h)), Requests.query(ctx, "subject_column"));
+        Files.createDirectories(spoolDirectory);
+        Path spooled = Files.createTempFile(spoolDirectory, "upload-", ".part");
+        try {
+            spool(ctx.bodyInputStream(), spooled);
+            ImportResult result = datasets.importFile(Authenticator.streamingCaller(ctx), name, spooled, fileName, options,
+                    Requests.query(ctx, "description"), Map.of());
+            json.respond(ctx, result.created() ? 201 : 200, new Imported(result.created(), VersionView.of(result.version())));
+        } finally {
+            Files.deleteIfExists(spooled);
+        }
+    }
+
+    private void spool(InputStream in, Path target) throws IOException {
+        long total = 0;
+        byte[] buffer = new byte[1 << 16];
+        try (OutputStream out = Files.newOutputStream(target)) {
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                total += n;
+                if (total > maxBytes) {
+                    throw StewardException.of(ErrorCode.REQUEST_TOO_LARGE, "the file is larger than the limit of " + maxBytes
+                            + " bytes; raise server.max-artifact-bytes to accept it");
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+    }
+
+    private static int version(Context ctx) {
+        String text = ctx.pathParam("version");
+        if (text.equals("latest")) {
+            return 0;
+        }
+        try {
+            int version = Integer.parseInt(text);
+            if (version < 1) {
+                throw new NumberFormatException();
+            }
+            return version;
+        } catch (NumberFormatException e) {
+            throw StewardException.invalid("version", "'" + text + "' is not a version: use 1, 2, ... or latest");
+        }
+    }
+
+    private static char single(String field, String text) {
+        String value = text.equals("\\t") || text.equals("tab") ? "\t" : text;
+        if (value.length() != 1) {
+            throw StewardException.invalid(field, "'" + field + "' must be one character (or \\t for tab), not '" + text + "'");
+        }
+        return value.charAt(0);
+    }
+
+    private static boolean bool(String field, String text) {
+        if (text.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (text.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw StewardException.invalid(field, "'" + field + "' must be true or false, not '" + text + "'");
+    }
+}
