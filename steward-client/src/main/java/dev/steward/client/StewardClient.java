@@ -211,6 +211,57 @@ public final class StewardClient implements AutoCloseable {
         }
     }
 
+    // ---- datasets ----------------------------------------------------------------------------
+
+    /**
+     * Imports a file as the next version of a dataset, streaming it. {@code options} are the
+     * import's query parameters: {@code format}, {@code delimiter}, {@code quote}, {@code header},
+     * {@code subject_column}, {@code description}. Answers {@code {"created": bool, "version": {...}}}.
+     */
+    public JsonNode importDataset(String name, Path file, Map<String, String> options) {
+        StringBuilder path = new StringBuilder("/api/v1/datasets/").append(encodePath(name)).append("/versions?file_name=")
+                .append(encodeQuery(file.getFileName().toString()));
+        options.forEach((key, value) -> path.append('&').append(encodeQuery(key)).append('=').append(encodeQuery(value)));
+        try {
+            return send(request(path.toString()).header("Content-Type", "application/octet-stream")
+                    .POST(HttpRequest.BodyPublishers.ofFile(file)), JsonNode.class);
+        } catch (java.io.FileNotFoundException e) {
+            throw new StewardClientException(0, "INVALID_PARAMETER_VALUE", "no such file: " + file, "file", e);
+        }
+    }
+
+    public JsonNode listDatasets() {
+        return send(request("/api/v1/datasets").GET(), JsonNode.class);
+    }
+
+    /** A dataset with all its versions. */
+    public JsonNode getDataset(String name) {
+        return send(request("/api/v1/datasets/" + encodePath(name)).GET(), JsonNode.class);
+    }
+
+    /** One version (a number, or {@code latest}) with its schema and column summaries. */
+    public JsonNode getDatasetVersion(String name, String version) {
+        return send(request("/api/v1/datasets/" + encodePath(name) + "/versions/" + encodePath(version)).GET(), JsonNode.class);
+    }
+
+    public JsonNode diffDataset(String name, int from, int to) {
+        return send(request("/api/v1/datasets/" + encodePath(name) + "/diff?from=" + from + "&to=" + to).GET(), JsonNode.class);
+    }
+
+    /** The original bytes of a version, verified by the server; the caller closes the stream. */
+    public InputStream downloadDatasetVersion(String name, String version) {
+        HttpResponse<InputStream> response = exchange(request("/api/v1/datasets/" + encodePath(name) + "/versions/" + encodePath(version)
+                + "/download").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() >= 400) {
+            try (InputStream body = response.body()) {
+                throw error(response.statusCode(), body.readAllBytes());
+            } catch (IOException e) {
+                throw new StewardClientException(response.statusCode(), "UNKNOWN", "HTTP " + response.statusCode(), null, e);
+            }
+        }
+        return response.body();
+    }
+
     /** Sends a JSON request to any path of the API and returns the JSON answer. */
     public JsonNode call(String method, String path, Object body) {
         HttpRequest.Builder builder = body == null ? request(path).method(method, HttpRequest.BodyPublishers.noBody())

@@ -1,0 +1,262 @@
+package dev.steward.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.steward.client.StewardClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code steward data import|list|show|diff|export}. */
+@Command(name = "data", mixinStandardHelpOptions = true, description = "Import, inspect, compare and export dataset versions.",
+        subcommands = {DataCommand.Import.class, DataCommand.ListDatasets.class, DataCommand.Show.class, DataCommand.Diff.class,
+                DataCommand.Export.class})
+final class DataCommand implements Runnable {
+    @ParentCommand
+    Main main;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Import a CSV, JSON Lines, JSON or Parquet file as the next version of a dataset.")
+    static final class Import implements Runnable {
+        @ParentCommand
+        DataCommand parent;
+
+        @Mixin
+        ClientOptions client;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "Dataset name.")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "FILE", description = "The file to import.")
+        Path file;
+
+        @Option(names = "--format", description = "csv, jsonl, json or parquet (default: from the file name or content).")
+        String format;
+
+        @Option(names = "--delimiter", description = "CSV delimiter (default: detected; \\t for tab).")
+        String delimiter;
+
+        @Option(names = "--no-header", description = "The CSV file has no header line.")
+        boolean noHeader;
+
+        @Option(names = "--subject-column", paramLabel = "COLUMN", description = "Column with data subject ids, to index.")
+        String subjectColumn;
+
+        @Option(names = "--description", description = "What this version is.")
+        String description;
+
+        @Option(names = "--json", description = "Print the version as JSON.")
+        boolean json;
+
+        @Override
+        public void run() {
+            if (!Files.isRegularFile(file)) {
+                throw dev.steward.spi.StewardException.invalid("file", "no such file: " + file);
+            }
+            Map<String, String> options = new LinkedHashMap<>();
+            if (format != null) {
+                options.put("format", format);
+            }
+            if (delimiter != null) {
+                options.put("delimiter", delimiter);
+            }
+            if (noHeader) {
+                options.put("header", "false");
+            }
+            if (subjectColumn != null) {
+                options.put("subject_column", subjectColumn);
+            }
+            if (description != null) {
+                options.put("description", description);
+            }
+            JsonNode result;
+            try (StewardClient c = client.connect(parent.main.home.resolve())) {
+                result = c.importDataset(name, file, options);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                JsonOutput.print(out, result);
+                return;
+            }
+            JsonNode v = result.get("version");
+            out.println((result.get("created").asBoolean() ? "imported " : "unchanged: identical to ") + name + " version "
+                    + v.get("version").asInt() + " (" + v.get("row_count").asLong() + " rows, " + v.get("columns").size()
+                    + " columns, sha256 " + v.get("sha256").asText() + ")");
+            out.flush();
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List datasets.")
+    static final class ListDatasets implements Runnable {
+        @ParentCommand
+        DataCommand parent;
+
+        @Mixin
+        ClientOptions client;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public void run() {
+            JsonNode body;
+            try (StewardClient c = client.connect(parent.main.home.resolve())) {
+                body = c.listDatasets();
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                JsonOutput.print(out, body);
+                return;
+            }
+            Table table = new Table("NAME", "VERSIONS", "LATEST", "CREATED");
+            body.get("datasets").forEach(d -> table.row(d.get("name").asText(), d.get("version_count").asInt(),
+                    d.get("latest_version").asInt(), d.get("created_at").asText()));
+            table.print(out);
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a version's schema and column summaries.")
+    static final class Show implements Runnable {
+        @ParentCommand
+        DataCommand parent;
+
+        @Mixin
+        ClientOptions client;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = {"-v", "--at"}, defaultValue = "latest", paramLabel = "VERSION", description = "Version number or latest (default).")
+        String version;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public void run() {
+            JsonNode v;
+            try (StewardClient c = client.connect(parent.main.home.resolve())) {
+                v = c.getDatasetVersion(name, version);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                JsonOutput.print(out, v);
+                return;
+            }
+            out.println(name + " version " + v.get("version").asInt() + ": " + v.get("row_count").asLong() + " rows, "
+                    + v.get("format").asText() + ", " + v.get("size").asLong() + " bytes, " + v.get("status").asText() + ", sha256 "
+                    + v.get("sha256").asText());
+            Table table = new Table("COLUMN", "TYPE", "NULLS", "DISTINCT", "MIN", "MAX", "MEAN", "STDDEV", "VALUES");
+            v.get("columns").forEach(c -> table.row(c.get("name").asText(), c.get("type").asText(), c.get("null_count").asLong(),
+                    c.get("distinct_count").asLong(), c.path("min").asText(""), c.path("max").asText(""),
+                    c.has("mean") ? String.format("%.4g", c.get("mean").asDouble()) : "",
+                    c.has("stddev") ? String.format("%.4g", c.get("stddev").asDouble()) : "",
+                    c.has("domain") ? abbreviate(c.get("domain").toString()) : ""));
+            table.print(out);
+        }
+
+        private static String abbreviate(String text) {
+            return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+        }
+    }
+
+    @Command(name = "diff", mixinStandardHelpOptions = true, description = "Compare the schemas of two versions.")
+    static final class Diff implements Runnable {
+        @ParentCommand
+        DataCommand parent;
+
+        @Mixin
+        ClientOptions client;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "FROM")
+        int from;
+
+        @Parameters(index = "2", paramLabel = "TO")
+        int to;
+
+        @Override
+        public void run() {
+            JsonNode diff;
+            try (StewardClient c = client.connect(parent.main.home.resolve())) {
+                diff = c.diffDataset(name, from, to);
+            }
+            JsonOutput.print(spec.commandLine().getOut(), diff);
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "Write a version's original bytes to a file.")
+    static final class Export implements Runnable {
+        @ParentCommand
+        DataCommand parent;
+
+        @Mixin
+        ClientOptions client;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = {"-v", "--at"}, defaultValue = "latest", paramLabel = "VERSION", description = "Version number or latest (default).")
+        String version;
+
+        @Option(names = {"-o", "--output"}, required = true, description = "File to write (must not exist).")
+        Path output;
+
+        @Override
+        public void run() {
+            if (Files.exists(output)) {
+                throw dev.steward.spi.StewardException.invalid("output", output + " already exists; choose another file");
+            }
+            Path partial = output.resolveSibling(output.getFileName() + ".part");
+            try (StewardClient c = client.connect(parent.main.home.resolve());
+                    InputStream in = c.downloadDatasetVersion(name, version)) {
+                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(partial, output, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                try {
+                    Files.deleteIfExists(partial);
+                } catch (IOException ignored) {
+                    // Reporting the write failure below matters more than this leftover.
+                }
+                throw dev.steward.spi.StewardException.invalid("output", "cannot write " + output + ": " + e.getMessage());
+            }
+            spec.commandLine().getOut().println("wrote " + output);
+            spec.commandLine().getOut().flush();
+        }
+    }
+}
