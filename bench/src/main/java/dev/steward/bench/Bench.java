@@ -9,8 +9,9 @@ public final class Bench {
         String[] parts = which.split(":", 2);
         switch (parts[0]) {
             case "tracking" -> TrackingBenchmark.main(parts.length > 1 ? parts[1].split(",") : new String[0]);
+            case "data" -> DataBenchmark.main(parts.length > 1 ? new String[] {parts[1]} : new String[0]);
             default -> {
-                System.err.println("unknown benchmark '" + which + "'; available: tracking");
+                System.err.println("unknown benchmark '" + which + "'; available: tracking, data");
                 System.exit(2);
             }
         }

@@ -1,7 +1,6 @@
 package dev.steward.data.duckdb;
 
 import dev.steward.spi.StewardException;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -29,7 +28,7 @@ final class CsvStructure {
         int bestScore = 0;
         for (char candidate : CANDIDATES) {
             Map<Integer, Integer> counts = new HashMap<>();
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            try (InputStream in = Files.newInputStream(file)) {
                 Records records = new Records(in, candidate, quote);
                 for (int i = 0; i < SNIFF_LINES; i++) {
                     Optional<Integer> fields = records.next();
@@ -55,7 +54,7 @@ final class CsvStructure {
 
     /** Throws INVALID_PARAMETER_VALUE naming the first record whose field count differs from the first record's. */
     static void checkRectangular(Path file, String fileName, char delimiter, char quote) {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        try (InputStream in = Files.newInputStream(file)) {
             Records records = new Records(in, delimiter, quote);
             Optional<Integer> first = records.next();
             if (first.isEmpty()) {
@@ -81,11 +80,14 @@ final class CsvStructure {
         return c == '\t' ? "\\t" : String.valueOf(c);
     }
 
-    /** Counts the fields of one record at a time; blank lines are skipped. */
+    /** Counts the fields of one record at a time over a raw byte buffer; blank lines are skipped. */
     private static final class Records {
         private final InputStream in;
         private final int delimiter;
         private final int quote;
+        private final byte[] buffer = new byte[1 << 16];
+        private int position;
+        private int limit;
         long line = 1;
 
         Records(InputStream in, char delimiter, char quote) {
@@ -94,13 +96,37 @@ final class CsvStructure {
             this.quote = quote;
         }
 
+        private int read() throws IOException {
+            if (position == limit) {
+                limit = in.read(buffer, 0, buffer.length);
+                position = 0;
+                if (limit <= 0) {
+                    limit = 0;
+                    return -1;
+                }
+            }
+            return buffer[position++] & 0xff;
+        }
+
+        private int peek() throws IOException {
+            if (position == limit) {
+                limit = in.read(buffer, 0, buffer.length);
+                position = 0;
+                if (limit <= 0) {
+                    limit = 0;
+                    return -1;
+                }
+            }
+            return buffer[position] & 0xff;
+        }
+
         Optional<Integer> next() throws IOException {
             int fields = 1;
             boolean quoted = false;
             boolean any = false;
             long start = line;
             while (true) {
-                int c = in.read();
+                int c = read();
                 if (c == -1) {
                     if (quoted) {
                         throw StewardException.invalid("file", "the quote opened on line " + start + " is never closed");
@@ -112,13 +138,10 @@ final class CsvStructure {
                 }
                 if (quoted) {
                     if (c == quote) {
-                        in.mark(1);
-                        int nextChar = in.read();
-                        if (nextChar != quote) {
+                        if (peek() == quote) {
+                            read();
+                        } else {
                             quoted = false;
-                            if (nextChar != -1) {
-                                in.reset();
-                            }
                         }
                     }
                     continue;

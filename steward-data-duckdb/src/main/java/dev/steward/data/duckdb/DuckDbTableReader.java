@@ -28,7 +28,8 @@ import java.util.function.Consumer;
 /**
  * Reads CSV, JSON Lines, JSON arrays and Parquet with an in-process DuckDB: the file is loaded
  * into a DuckDB table (native memory, spilling to a temporary directory, never the Java heap),
- * typed by scanning every row, and summarised with SQL aggregates. Each call uses its own
+ * typed from a sample of rows (all rows when a later value does not fit the sampled type), and
+ * summarised with SQL aggregates. Each call uses its own
  * in-memory database. Thread-safe.
  */
 public final class DuckDbTableReader implements TableReader {
@@ -60,7 +61,8 @@ public final class DuckDbTableReader implements TableReader {
             spill = Files.createTempDirectory("steward-duckdb-");
             // The driver directly, not DriverManager: server threads may not see drivers registered on another class loader.
             try (Connection connection = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
-                    Statement statement = connection.createStatement()) {
+                    Statement settings = connection.createStatement()) {
+                Statement statement = settings;
                 statement.execute("SET memory_limit = '" + memoryLimit + "'");
                 statement.execute("SET temp_directory = " + literal(spill.toString()));
                 statement.execute("SET preserve_insertion_order = false");
@@ -73,9 +75,20 @@ public final class DuckDbTableReader implements TableReader {
                             options.subjectColumn());
                 }
                 try {
-                    statement.execute("CREATE TABLE t AS SELECT * FROM " + source(format, file, effective));
-                } catch (SQLException e) {
-                    throw unreadable(fileName, format, e);
+                    statement.execute("CREATE TABLE t AS SELECT * FROM " + source(format, file, effective, false));
+                } catch (SQLException sampled) {
+                    // Types are guessed from a sample of rows; a value further on that does not fit
+                    // (an "N/A" in a numeric column at row 50,000) needs a slower scan of every row.
+                    if (!isConversionError(sampled)) {
+                        throw unreadable(fileName, format, sampled);
+                    }
+                    // DuckDB closes a statement that failed; carry on with a new one (closed with the connection).
+                    statement = connection.createStatement();
+                    try {
+                        statement.execute("CREATE TABLE t AS SELECT * FROM " + source(format, file, effective, true));
+                    } catch (SQLException e) {
+                        throw unreadable(fileName, format, e);
+                    }
                 }
                 List<String> names = new ArrayList<>();
                 List<String> duckTypes = new ArrayList<>();
@@ -96,7 +109,8 @@ public final class DuckDbTableReader implements TableReader {
                 for (int i = 0; i < names.size(); i++) {
                     columns.add(summarise(statement, i, names.get(i), type(duckTypes.get(i)), rows));
                 }
-                options.subjectColumn().ifPresent(column -> streamSubjects(statement, column, names, subjects));
+                Statement active = statement;
+                options.subjectColumn().ifPresent(column -> streamSubjects(active, column, names, subjects));
                 return new TableSummary(format, rows, columns);
             }
         } catch (SQLException e) {
@@ -157,18 +171,24 @@ public final class DuckDbTableReader implements TableReader {
         }
     }
 
-    private static String source(DataFormat format, Path file, ReadOptions options) {
+    private static boolean isConversionError(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("Could not convert") || message.contains("Conversion Error") || message.contains("could not be cast");
+    }
+
+    private static String source(DataFormat format, Path file, ReadOptions options, boolean scanAll) {
+        String sample = scanAll ? ", sample_size = -1" : "";
         String path = literal(file.toAbsolutePath().toString());
         return switch (format) {
             case CSV -> {
-                StringBuilder csv = new StringBuilder("read_csv(").append(path).append(", auto_detect = true, sample_size = -1, strict_mode = true");
+                StringBuilder csv = new StringBuilder("read_csv(").append(path).append(", auto_detect = true, strict_mode = true").append(sample);
                 options.delimiter().ifPresent(d -> csv.append(", delim = ").append(literal(String.valueOf(d))));
                 options.quote().ifPresent(q -> csv.append(", quote = ").append(literal(String.valueOf(q))));
                 options.header().ifPresent(h -> csv.append(", header = ").append(h));
                 yield csv.append(')').toString();
             }
-            case JSONL -> "read_json(" + path + ", format = 'newline_delimited', sample_size = -1)";
-            case JSON -> "read_json(" + path + ", format = 'array', sample_size = -1)";
+            case JSONL -> "read_json(" + path + ", format = 'newline_delimited'" + sample + ")";
+            case JSON -> "read_json(" + path + ", format = 'array'" + sample + ")";
             case PARQUET -> "read_parquet(" + path + ")";
         };
     }

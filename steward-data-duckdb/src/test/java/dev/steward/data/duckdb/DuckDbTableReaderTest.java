@@ -107,6 +107,19 @@ class DuckDbTableReaderTest {
     }
 
     @Test
+    void aValueBeyondTheTypeSampleWidensTheColumnInsteadOfFailing() {
+        StringBuilder csv = new StringBuilder("id,amount\n");
+        for (int i = 0; i < 30_000; i++) {
+            csv.append(i).append(',').append(i % 100).append('\n');
+        }
+        csv.append("30000,12.5\n30001,unknown\n");
+        TableSummary summary = reader.read(write("late.csv", csv.toString()), "late.csv", ReadOptions.detect(), s -> { });
+
+        assertThat(summary.rowCount()).isEqualTo(30_002);
+        assertThat(column(summary, "amount").type()).isEqualTo(ColumnType.STRING);
+    }
+
+    @Test
     void badInputIsRejectedWithAClearMessage() {
         assertInvalid(write("empty.csv", ""), "empty.csv", "is empty");
         assertInvalid(write("ragged.csv", "a,b\n1,2\n3,4,5\n6,7\n"), "ragged.csv", "line");
