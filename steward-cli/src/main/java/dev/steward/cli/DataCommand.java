@@ -19,8 +19,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code steward data import|list|show|diff|export}. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Import, inspect, compare and export dataset versions.",
-        subcommands = {DataCommand.Import.class, DataCommand.ListDatasets.class, DataCommand.Show.class, DataCommand.Diff.class,
-                DataCommand.Export.class})
+        subcommands = {DataCommand.Import.class, DataCommand.ListDatasets.class, DataCommand.Show.class, DataCommand.Profile.class,
+                DataCommand.Diff.class, DataCommand.Export.class})
 final class DataCommand implements Runnable {
     @ParentCommand
     Main main;
@@ -184,6 +184,59 @@ final class DataCommand implements Runnable {
 
         private static String abbreviate(String text) {
             return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+        }
+    }
+
+    @Command(name = "profile", mixinStandardHelpOptions = true,
+            description = "Show the mergeable profile (quantiles, distinct counts, frequent values) of one or more versions.")
+    static final class Profile implements Runnable {
+        @ParentCommand
+        DataCommand parent;
+
+        @Mixin
+        ClientOptions client;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = {"-v", "--at"}, paramLabel = "VERSION", split = ",", description = "Version(s); several are merged (default: latest).")
+        java.util.List<String> versions;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public void run() {
+            JsonNode profile;
+            try (StewardClient c = client.connect(parent.main.home.resolve())) {
+                profile = versions == null || versions.size() == 1
+                        ? c.call("GET", "/api/v1/datasets/" + encode(name) + "/versions/" + encode(versions == null ? "latest" : versions.get(0))
+                                + "/profile", null)
+                        : c.call("GET", "/api/v1/datasets/" + encode(name) + "/profile?versions=" + String.join(",", versions), null);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                JsonOutput.print(out, profile);
+                return;
+            }
+            out.println(name + ": " + profile.get("rows").asLong() + " rows");
+            Table table = new Table("COLUMN", "TYPE", "COUNT", "NULLS", "DISTINCT~", "MEAN", "P50", "MIN", "MAX", "TOP");
+            profile.get("columns").forEach(c -> table.row(c.get("name").asText(), c.get("type").asText(), c.get("count").asLong(),
+                    c.get("nulls").asLong(), Math.round(c.get("distinct_estimate").asDouble()),
+                    c.has("mean") ? String.format("%.4g", c.get("mean").asDouble()) : "",
+                    c.path("quantiles").has("p50") ? String.format("%.4g", c.get("quantiles").get("p50").asDouble()) : "",
+                    c.has("min") ? String.format("%.4g", c.get("min").asDouble()) : c.path("min_text").asText(""),
+                    c.has("max") ? String.format("%.4g", c.get("max").asDouble()) : c.path("max_text").asText(""),
+                    c.path("top_items").size() > 0 ? c.get("top_items").get(0).get("value").asText() + " ("
+                            + c.get("top_items").get(0).get("estimate").asLong() + ")" : ""));
+            table.print(out);
+        }
+
+        private static String encode(String segment) {
+            return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
         }
     }
 

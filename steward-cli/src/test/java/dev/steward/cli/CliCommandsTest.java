@@ -37,7 +37,7 @@ class CliCommandsTest {
                 {"audit", "verify", "--help"}, {"version", "--help"}, {"experiments", "--help"}, {"experiments", "list", "--help"},
                 {"experiments", "create", "--help"}, {"experiments", "delete", "--help"}, {"runs", "--help"}, {"runs", "list", "--help"},
                 {"runs", "show", "--help"}, {"runs", "compare", "--help"}, {"run", "--help"}, {"data", "--help"},
-                {"data", "import", "--help"}, {"data", "list", "--help"}, {"data", "show", "--help"}, {"data", "diff", "--help"},
+                {"data", "import", "--help"}, {"data", "list", "--help"}, {"data", "show", "--help"}, {"data", "profile", "--help"}, {"data", "diff", "--help"},
                 {"data", "export", "--help"}}) {
             Cli result = Cli.run(command);
             assertThat(result.status()).as(String.join(" ", command)).isZero();

@@ -47,6 +47,12 @@ class DataCommandsTest {
         Cli shown = Cli.run("--home", home.toString(), "data", "show", "weather", "-v", "1", "--url", url);
         assertThat(shown.out()).contains("2 rows", "temp", "float", "sky", "[\"rain\",\"sun\"]");
         assertThat(Cli.run("--home", home.toString(), "data", "list", "--url", url).out()).contains("weather", "2");
+        Cli profile = Cli.run("--home", home.toString(), "data", "profile", "weather", "-v", "1", "--url", url);
+        assertThat(profile.status()).as(profile.err()).isZero();
+        assertThat(profile.out()).contains("weather: 2 rows", "temp", "sky");
+        Cli mismatched = Cli.run("--home", home.toString(), "data", "profile", "weather", "-v", "1,2", "--url", url);
+        assertThat(mismatched.status()).isEqualTo(Main.FAILED);
+        assertThat(mismatched.err()).contains("cannot merge profiles");
         assertThat(Cli.run("--home", home.toString(), "data", "diff", "weather", "1", "2", "--url", url).out()).contains("\"wind\"");
 
         Path exported = dir.resolve("out.csv");

@@ -68,6 +68,23 @@ class DatasetApiTest {
     }
 
     @Test
+    void profilesVersionsAndMergesTheProfilesOfSeveralVersions() {
+        upload("parts", "a.csv", "x,c\n1,a\n2,b\n3,a\n".getBytes(StandardCharsets.UTF_8), "");
+        upload("parts", "b.csv", "x,c\n10,b\n20,b\n".getBytes(StandardCharsets.UTF_8), "");
+
+        JsonNode one = json(http.get("/api/v1/datasets/parts/versions/1/profile", admin));
+        assertThat(one.get("rows").asLong()).isEqualTo(3);
+        assertThat(one.at("/columns/0/mean").asDouble()).isEqualTo(2.0);
+        JsonNode both = json(http.get("/api/v1/datasets/parts/profile?versions=1,2", admin));
+        assertThat(both.get("rows").asLong()).isEqualTo(5);
+        assertThat(both.at("/columns/0/mean").asDouble()).isEqualTo(7.2);
+        assertThat(both.at("/columns/0/max").asDouble()).isEqualTo(20);
+        assertThat(both.at("/columns/1/top_items/0/value").asText()).isEqualTo("b");
+        assertThat(both.at("/columns/1/top_items/0/estimate").asLong()).isEqualTo(3);
+        assertThat(http.get("/api/v1/datasets/parts/profile?versions=1,x", admin).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void diffsTheSchemasOfTwoVersions() {
         upload("shapes", "a.csv", "id,kind,size\n1,circle,2.5\n2,square,3\n".getBytes(StandardCharsets.UTF_8), "");
         upload("shapes", "b.csv", "id,kind,colour\n1,circle,red\n2,triangle,\n".getBytes(StandardCharsets.UTF_8), "");

@@ -16,6 +16,7 @@ CREATE TABLE dataset_version (
     format         VARCHAR(20)  NOT NULL,
     file_name      VARCHAR(500) NOT NULL,
     row_count      BIGINT       NOT NULL,
+    profile_sha256 VARCHAR(64),
     description    TEXT,
     subject_column VARCHAR(500),
     status         VARCHAR(20)  NOT NULL,

@@ -3,6 +3,7 @@ package dev.steward.core.data;
 import static java.util.Objects.requireNonNull;
 
 import dev.steward.core.audit.AuditLog;
+import dev.steward.core.data.profile.DatasetProfile;
 import dev.steward.core.util.Ids;
 import dev.steward.spi.Caller;
 import dev.steward.spi.StewardException;
@@ -74,7 +75,9 @@ public final class DatasetService {
             return new ImportResult(existing.get(), false);
         }
         Set<String> subjects = new HashSet<>();
-        TableSummary summary = reader.read(file, fileName, options, subjects::add);
+        ProfileSink profiler = new ProfileSink();
+        TableSummary summary = reader.read(file, fileName, options, subjects::add, profiler);
+        ArtifactRef profile = artifacts.put(new java.io.ByteArrayInputStream(profiler.profile(summary).toBytes()), Long.MAX_VALUE);
         long now = clock.millis();
         return store.write(tx -> {
             DatasetRepository repository = tx.repository(DatasetRepository.class);
@@ -89,7 +92,8 @@ public final class DatasetService {
             }
             int number = repository.nextVersion(datasetName);
             DatasetVersion version = new DatasetVersion(Ids.randomHex("dsv_", 8), datasetName, number, ref.sha256(), ref.size(),
-                    summary.format(), fileName, summary.rowCount(), summary.columns(), description, tags, options.subjectColumn(),
+                    summary.format(), fileName, summary.rowCount(), summary.columns(), Optional.of(profile.sha256()), description, tags,
+                    options.subjectColumn(),
                     DatasetVersion.ACTIVE, now, caller.actor().id());
             repository.insertVersion(version);
             repository.insertSubjects(version.id(), subjects);
@@ -183,6 +187,53 @@ public final class DatasetService {
                     Integer.toString(version.version()), "reason", reason));
             return repository.findVersionById(version.id()).orElseThrow();
         });
+    }
+
+    /** The stored mergeable profile of a version. */
+    public DatasetProfile profile(DatasetVersion version) {
+        String sha = version.profileSha256().orElseThrow(() -> StewardException.notFound("version " + version.version() + " of '"
+                + version.datasetName() + "' has no profile"));
+        try (InputStream in = artifacts.open(sha)) {
+            return DatasetProfile.fromBytes(in.readAllBytes());
+        } catch (IOException e) {
+            throw StewardException.internal("reading the profile of " + version.id(), e);
+        }
+    }
+
+    /** The profile of several versions of a dataset together: the merge of their profiles. */
+    public DatasetProfile mergedProfile(String name, List<Integer> numbers) {
+        if (numbers.isEmpty()) {
+            throw StewardException.invalid("versions", "name at least one version to profile");
+        }
+        DatasetProfile merged = null;
+        for (int number : numbers) {
+            DatasetProfile profile = profile(version(name, number));
+            merged = merged == null ? profile : merged.merge(profile);
+        }
+        return merged;
+    }
+
+    /** Builds the profile from the reader's rows as they stream past. */
+    private static final class ProfileSink implements TableReader.RowSink {
+        private DatasetProfile profile;
+
+        @Override
+        public void start(List<dev.steward.spi.data.ColumnSummary> columns) {
+            profile = DatasetProfile.empty(columns.stream().map(dev.steward.spi.data.ColumnSummary::name).toList(),
+                    columns.stream().map(dev.steward.spi.data.ColumnSummary::type).toList());
+        }
+
+        @Override
+        public void row(Object[] values) {
+            profile.update(values);
+        }
+
+        DatasetProfile profile(TableSummary summary) {
+            if (profile == null) {
+                start(summary.columns());
+            }
+            return profile;
+        }
     }
 
     private ArtifactRef storeBytes(Path file, String fileName) {

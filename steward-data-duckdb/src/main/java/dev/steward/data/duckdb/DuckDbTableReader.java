@@ -9,6 +9,7 @@ import dev.steward.spi.data.ColumnType;
 import dev.steward.spi.data.DataFormat;
 import dev.steward.spi.data.ReadOptions;
 import dev.steward.spi.data.TableReader;
+import dev.steward.spi.data.TableReader.RowSink;
 import dev.steward.spi.data.TableSummary;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +47,7 @@ public final class DuckDbTableReader implements TableReader {
     }
 
     @Override
-    public TableSummary read(Path file, String fileName, ReadOptions options, Consumer<String> subjects) {
+    public TableSummary read(Path file, String fileName, ReadOptions options, Consumer<String> subjects, RowSink rowSink) {
         requireNonNull(file, "file is null");
         requireNonNull(options, "options is null");
         long size = size(file);
@@ -111,6 +112,9 @@ public final class DuckDbTableReader implements TableReader {
                 }
                 Statement active = statement;
                 options.subjectColumn().ifPresent(column -> streamSubjects(active, column, names, subjects));
+                if (rowSink.wantsRows()) {
+                    streamRows(statement, columns, rowSink);
+                }
                 return new TableSummary(format, rows, columns);
             }
         } catch (SQLException e) {
@@ -155,6 +159,28 @@ public final class DuckDbTableReader implements TableReader {
         }
         long nulls = rows - nonNull;
         return new ColumnSummary(position, name, type, nulls > 0, nulls, distinct, min, max, mean, stddev, domain);
+    }
+
+    private static void streamRows(Statement statement, List<ColumnSummary> columns, RowSink sink) throws SQLException {
+        int width = columns.size();
+        ColumnType[] types = columns.stream().map(ColumnSummary::type).toArray(ColumnType[]::new);
+        sink.start(columns);
+        statement.setFetchSize(10_000);
+        try (ResultSet rs = statement.executeQuery("SELECT * FROM t")) {
+            while (rs.next()) {
+                Object[] row = new Object[width];
+                for (int i = 0; i < width; i++) {
+                    Object value = switch (types[i]) {
+                        case INTEGER -> rs.getLong(i + 1);
+                        case FLOAT -> rs.getDouble(i + 1);
+                        case BOOLEAN -> rs.getBoolean(i + 1);
+                        default -> rs.getString(i + 1);
+                    };
+                    row[i] = rs.wasNull() ? null : value;
+                }
+                sink.row(row);
+            }
+        }
     }
 
     private static void streamSubjects(Statement statement, String column, List<String> names, Consumer<String> subjects) {

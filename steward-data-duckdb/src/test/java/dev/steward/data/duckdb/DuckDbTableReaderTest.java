@@ -65,7 +65,7 @@ class DuckDbTableReaderTest {
         assertThat(array.rowCount()).isEqualTo(344);
 
         Path lines = Files.writeString(dir.resolve("events.jsonl"), "{\"id\": 1, \"ok\": true}\n{\"id\": 2, \"ok\": false}\n{\"id\": 3, \"ok\": null}\n");
-        TableSummary jsonl = reader.read(lines, "events.jsonl", ReadOptions.detect(), s -> { });
+        TableSummary jsonl = reader.read(lines, "events.jsonl", ReadOptions.detect(), s -> { }, dev.steward.spi.data.TableReader.RowSink.NONE);
         assertThat(jsonl.rowCount()).isEqualTo(3);
         assertThat(column(jsonl, "ok").type()).isEqualTo(ColumnType.BOOLEAN);
         assertThat(column(jsonl, "ok").nullCount()).isEqualTo(1);
@@ -75,7 +75,7 @@ class DuckDbTableReaderTest {
     void readsTheFlightsParquetFile() {
         Path flights = Path.of("../../shared/data/flights-3m.parquet");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(flights), "the shared flights data set is not on this machine");
-        TableSummary summary = reader.read(flights, "flights-3m.parquet", ReadOptions.detect(), s -> { });
+        TableSummary summary = reader.read(flights, "flights-3m.parquet", ReadOptions.detect(), s -> { }, dev.steward.spi.data.TableReader.RowSink.NONE);
 
         assertThat(summary.format()).isEqualTo(DataFormat.PARQUET);
         assertThat(summary.rowCount()).isEqualTo(3_000_000);
@@ -88,11 +88,11 @@ class DuckDbTableReaderTest {
         List<String> subjects = new ArrayList<>();
 
         reader.read(file, "people.csv", new ReadOptions(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.of("person")), subjects::add);
+                Optional.of("person")), subjects::add, dev.steward.spi.data.TableReader.RowSink.NONE);
 
         assertThat(subjects).containsExactlyInAnyOrder("ann", "bob");
         assertThatThrownBy(() -> reader.read(file, "people.csv", new ReadOptions(Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.of("nobody")), s -> { }))
+                Optional.empty(), Optional.of("nobody")), s -> { }, dev.steward.spi.data.TableReader.RowSink.NONE))
                 .isInstanceOfSatisfying(StewardException.class, e -> assertThat(e.getMessage()).contains("there is no column 'nobody'"));
     }
 
@@ -100,7 +100,7 @@ class DuckDbTableReaderTest {
     void honoursAnExplicitDelimiterAndHeader() {
         Path file = write("semi.txt", "1;x\n2;y\n");
         TableSummary summary = reader.read(file, "semi.txt", new ReadOptions(Optional.of(DataFormat.CSV), Optional.of(';'), Optional.empty(),
-                Optional.of(false), Optional.empty()), s -> { });
+                Optional.of(false), Optional.empty()), s -> { }, dev.steward.spi.data.TableReader.RowSink.NONE);
 
         assertThat(summary.rowCount()).isEqualTo(2);
         assertThat(summary.columns()).hasSize(2);
@@ -113,7 +113,7 @@ class DuckDbTableReaderTest {
             csv.append(i).append(',').append(i % 100).append('\n');
         }
         csv.append("30000,12.5\n30001,unknown\n");
-        TableSummary summary = reader.read(write("late.csv", csv.toString()), "late.csv", ReadOptions.detect(), s -> { });
+        TableSummary summary = reader.read(write("late.csv", csv.toString()), "late.csv", ReadOptions.detect(), s -> { }, dev.steward.spi.data.TableReader.RowSink.NONE);
 
         assertThat(summary.rowCount()).isEqualTo(30_002);
         assertThat(column(summary, "amount").type()).isEqualTo(ColumnType.STRING);
@@ -130,7 +130,7 @@ class DuckDbTableReaderTest {
     }
 
     private void assertInvalid(Path file, String name, String message) {
-        assertThatThrownBy(() -> reader.read(file, name, ReadOptions.detect(), s -> { }))
+        assertThatThrownBy(() -> reader.read(file, name, ReadOptions.detect(), s -> { }, dev.steward.spi.data.TableReader.RowSink.NONE))
                 .as(name)
                 .isInstanceOfSatisfying(StewardException.class, e -> assertThat(e.code().name()).isEqualTo("INVALID_PARAMETER_VALUE"))
                 .hasMessageContaining(message);
@@ -141,7 +141,7 @@ class DuckDbTableReaderTest {
         try (InputStream in = getClass().getResourceAsStream("/data/" + resource)) {
             Files.copy(in, file);
         }
-        return reader.read(file, resource, options, s -> { });
+        return reader.read(file, resource, options, s -> { }, dev.steward.spi.data.TableReader.RowSink.NONE);
     }
 
     private Path write(String name, String content) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.steward.core.data.DatasetService;
 import dev.steward.core.data.ImportResult;
 import dev.steward.core.data.SchemaDiff;
+import dev.steward.core.data.profile.ProfileView;
 import dev.steward.server.http.Access;
 import dev.steward.server.http.Authenticator;
 import dev.steward.server.http.Json;
@@ -67,11 +68,11 @@ public final class DatasetRoutes implements Routes {
 
     @JsonInclude(JsonInclude.Include.NON_ABSENT)
     record VersionView(String id, String dataset, int version, String sha256, long size, String format, String fileName, long rowCount,
-            String status, Optional<String> description, Map<String, String> tags, Optional<String> subjectColumn, String createdAt,
+            Optional<String> profileSha256, String status, Optional<String> description, Map<String, String> tags, Optional<String> subjectColumn, String createdAt,
             String createdBy, List<ColumnView> columns) {
         static VersionView of(DatasetVersion v) {
             return new VersionView(v.id(), v.datasetName(), v.version(), v.sha256(), v.size(), v.format().wireName(), v.fileName(),
-                    v.rowCount(), v.status(), v.description(), v.tags(), v.subjectColumn(), Instant.ofEpochMilli(v.createdAt()).toString(),
+                    v.rowCount(), v.profileSha256(), v.status(), v.description(), v.tags(), v.subjectColumn(), Instant.ofEpochMilli(v.createdAt()).toString(),
                     v.createdBy(), v.columns().stream().map(ColumnView::of).toList());
         }
     }
@@ -100,6 +101,21 @@ public final class DatasetRoutes implements Routes {
                     .header("Content-Disposition", "attachment; filename=\"" + v.fileName().replace("\"", "") + "\"")
                     .header("ETag", "\"" + v.sha256() + "\"");
             ctx.result(content);
+        });
+        router.get("/api/v1/datasets/{name}/versions/{version}/profile", Access.VIEWER, ctx ->
+                json.respond(ctx, 200, ProfileView.of(datasets.profile(datasets.version(ctx.pathParam("name"), version(ctx))))));
+        router.get("/api/v1/datasets/{name}/profile", Access.VIEWER, ctx -> {
+            String list = Requests.query(ctx, "versions").orElseThrow(() -> StewardException.invalid("versions",
+                    "'versions' is required: a comma-separated list such as 1,2,3"));
+            List<Integer> numbers = new java.util.ArrayList<>();
+            for (String part : list.split(",")) {
+                try {
+                    numbers.add(Integer.parseInt(part.trim()));
+                } catch (NumberFormatException e) {
+                    throw StewardException.invalid("versions", "'" + part + "' is not a version number");
+                }
+            }
+            json.respond(ctx, 200, ProfileView.of(datasets.mergedProfile(ctx.pathParam("name"), numbers)));
         });
         router.get("/api/v1/datasets/{name}/diff", Access.VIEWER, ctx -> {
             SchemaDiff diff = datasets.diff(ctx.pathParam("name"), Requests.intQuery(ctx, "from", 0, 1, Integer.MAX_VALUE),

@@ -12,10 +12,11 @@ import java.util.Optional;
  *
  * @param id stable id, {@code dsv_} + 16 hex
  * @param version 1, 2, … per dataset
+ * @param profileSha256 the stored mergeable profile (see the core's DatasetProfile), content-addressed
  * @param status {@code active} or {@code quarantined}
  */
 public record DatasetVersion(String id, String datasetName, int version, String sha256, long size, DataFormat format, String fileName,
-        long rowCount, List<ColumnSummary> columns, Optional<String> description, Map<String, String> tags, Optional<String> subjectColumn,
+        long rowCount, List<ColumnSummary> columns, Optional<String> profileSha256, Optional<String> description, Map<String, String> tags, Optional<String> subjectColumn,
         String status, long createdAt, String createdBy) {
     public static final String ACTIVE = "active";
     public static final String QUARANTINED = "quarantined";
@@ -27,6 +28,7 @@ public record DatasetVersion(String id, String datasetName, int version, String 
         requireNonNull(format, "format is null");
         requireNonNull(fileName, "fileName is null");
         columns = List.copyOf(columns);
+        requireNonNull(profileSha256, "profileSha256 is null");
         requireNonNull(description, "description is null");
         tags = Map.copyOf(tags);
         requireNonNull(subjectColumn, "subjectColumn is null");

@@ -26,7 +26,7 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** Datasets, versions, column summaries and subjects in the tables of migration V3. */
 final class JdbcDatasetRepository implements DatasetRepository {
-    private static final String VERSION_COLUMNS = "id, dataset_name, version, sha256, size, format, file_name, row_count, description,"
+    private static final String VERSION_COLUMNS = "id, dataset_name, version, sha256, size, format, file_name, row_count, profile_sha256, description,"
             + " subject_column, status, created_at, created_by";
 
     private final Handle handle;
@@ -77,9 +77,9 @@ final class JdbcDatasetRepository implements DatasetRepository {
     @Override
     public void insertVersion(DatasetVersion v) {
         handle.createUpdate("INSERT INTO dataset_version (" + VERSION_COLUMNS + ") VALUES (:id, :name, :version, :sha, :size, :format,"
-                        + " :fileName, :rows, :description, :subject, :status, :createdAt, :createdBy)")
+                        + " :fileName, :rows, :profile, :description, :subject, :status, :createdAt, :createdBy)")
                 .bind("id", v.id()).bind("name", v.datasetName()).bind("version", v.version()).bind("sha", v.sha256())
-                .bind("size", v.size()).bind("format", v.format().wireName()).bind("fileName", v.fileName()).bind("rows", v.rowCount())
+                .bind("size", v.size()).bind("format", v.format().wireName()).bind("fileName", v.fileName()).bind("rows", v.rowCount()).bind("profile", v.profileSha256().orElse(null))
                 .bind("description", v.description().orElse(null)).bind("subject", v.subjectColumn().orElse(null))
                 .bind("status", v.status()).bind("createdAt", v.createdAt()).bind("createdBy", v.createdBy())
                 .execute();
@@ -190,7 +190,8 @@ final class JdbcDatasetRepository implements DatasetRepository {
                     .list();
             versions.add(new DatasetVersion(id, (String) row.get("dataset_name"), (Integer) row.get("version"), (String) row.get("sha256"),
                     (Long) row.get("size"), DataFormat.parse((String) row.get("format")), (String) row.get("file_name"),
-                    (Long) row.get("row_count"), columns, Optional.ofNullable((String) row.get("description")), tags,
+                    (Long) row.get("row_count"), columns, Optional.ofNullable((String) row.get("profile_sha256")),
+                    Optional.ofNullable((String) row.get("description")), tags,
                     Optional.ofNullable((String) row.get("subject_column")), (String) row.get("status"), (Long) row.get("created_at"),
                     (String) row.get("created_by")));
         }
@@ -207,6 +208,7 @@ final class JdbcDatasetRepository implements DatasetRepository {
         row.put("format", rs.getString("format"));
         row.put("file_name", rs.getString("file_name"));
         row.put("row_count", rs.getLong("row_count"));
+        row.put("profile_sha256", rs.getString("profile_sha256"));
         row.put("description", rs.getString("description"));
         row.put("subject_column", rs.getString("subject_column"));
         row.put("status", rs.getString("status"));
