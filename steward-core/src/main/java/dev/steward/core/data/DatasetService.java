@@ -3,6 +3,7 @@ package dev.steward.core.data;
 import static java.util.Objects.requireNonNull;
 
 import dev.steward.core.audit.AuditLog;
+import dev.steward.core.data.profile.ColumnProfile;
 import dev.steward.core.data.profile.DatasetProfile;
 import dev.steward.core.util.Ids;
 import dev.steward.spi.Caller;
@@ -213,26 +214,23 @@ public final class DatasetService {
         return merged;
     }
 
-    /** Builds the profile from the reader's rows as they stream past. */
+    /** Builds one column profile per column as the reader streams each column's values. */
     private static final class ProfileSink implements TableReader.RowSink {
-        private DatasetProfile profile;
+        private final java.util.Map<Integer, ColumnProfile> columns = new java.util.concurrent.ConcurrentHashMap<>();
 
         @Override
-        public void start(List<dev.steward.spi.data.ColumnSummary> columns) {
-            profile = DatasetProfile.empty(columns.stream().map(dev.steward.spi.data.ColumnSummary::name).toList(),
-                    columns.stream().map(dev.steward.spi.data.ColumnSummary::type).toList());
-        }
-
-        @Override
-        public void row(Object[] values) {
-            profile.update(values);
+        public java.util.function.Consumer<Object> column(dev.steward.spi.data.ColumnSummary column) {
+            ColumnProfile profile = new ColumnProfile(column.name(), column.type());
+            columns.put(column.position(), profile);
+            return profile::update;
         }
 
         DatasetProfile profile(TableSummary summary) {
-            if (profile == null) {
-                start(summary.columns());
+            List<ColumnProfile> ordered = new java.util.ArrayList<>();
+            for (dev.steward.spi.data.ColumnSummary column : summary.columns()) {
+                ordered.add(columns.computeIfAbsent(column.position(), p -> new ColumnProfile(column.name(), column.type())));
             }
-            return profile;
+            return DatasetProfile.of(summary.rowCount(), ordered);
         }
     }
 

@@ -113,7 +113,7 @@ public final class DuckDbTableReader implements TableReader {
                 Statement active = statement;
                 options.subjectColumn().ifPresent(column -> streamSubjects(active, column, names, subjects));
                 if (rowSink.wantsRows()) {
-                    streamRows(statement, columns, rowSink);
+                    streamColumns(connection, columns, rowSink);
                 }
                 return new TableSummary(format, rows, columns);
             }
@@ -161,24 +161,75 @@ public final class DuckDbTableReader implements TableReader {
         return new ColumnSummary(position, name, type, nulls > 0, nulls, distinct, min, max, mean, stddev, domain);
     }
 
-    private static void streamRows(Statement statement, List<ColumnSummary> columns, RowSink sink) throws SQLException {
-        int width = columns.size();
-        ColumnType[] types = columns.stream().map(ColumnSummary::type).toArray(ColumnType[]::new);
-        sink.start(columns);
-        statement.setFetchSize(10_000);
-        try (ResultSet rs = statement.executeQuery("SELECT * FROM t")) {
-            while (rs.next()) {
-                Object[] row = new Object[width];
-                for (int i = 0; i < width; i++) {
-                    Object value = switch (types[i]) {
-                        case INTEGER -> rs.getLong(i + 1);
-                        case FLOAT -> rs.getDouble(i + 1);
-                        case BOOLEAN -> rs.getBoolean(i + 1);
-                        default -> rs.getString(i + 1);
-                    };
-                    row[i] = rs.wasNull() ? null : value;
+    /**
+     * Streams each column's values to its consumer, columns in parallel on duplicated connections to
+     * the same in-memory database (one thread per core): reading one column at a time is also
+     * cheaper than building a row object per row.
+     */
+    private static void streamColumns(Connection connection, List<ColumnSummary> columns, RowSink sink) throws SQLException {
+        int threads = Math.max(1, Math.min(columns.size(), Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, runnable -> {
+            Thread thread = new Thread(runnable, "steward-profile");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (ColumnSummary column : columns) {
+                Connection duplicate = ((org.duckdb.DuckDBConnection) connection.unwrap(org.duckdb.DuckDBConnection.class)).duplicate();
+                Consumer<Object> consumer = sink.column(column);
+                futures.add(pool.submit(() -> {
+                    streamColumn(duplicate, column, consumer);
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> future : futures) {
+                try {
+                    future.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof SQLException sql ? sql : new SQLException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("interrupted while profiling", e);
                 }
-                sink.row(row);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void streamColumn(Connection connection, ColumnSummary column, Consumer<Object> consumer) throws SQLException {
+        try (connection; Statement statement = connection.createStatement()) {
+            statement.setFetchSize(10_000);
+            // Dates and times are formatted by DuckDB: java.sql.Timestamp's toString costs more than the rest of profiling.
+            String select = column.type().numeric() || column.type() == ColumnType.BOOLEAN || column.type() == ColumnType.STRING
+                    ? identifier(column.name()) : "CAST(" + identifier(column.name()) + " AS VARCHAR)";
+            try (ResultSet rs = statement.executeQuery("SELECT " + select + " FROM t")) {
+                switch (column.type()) {
+                    case INTEGER -> {
+                        while (rs.next()) {
+                            long value = rs.getLong(1);
+                            consumer.accept(rs.wasNull() ? null : value);
+                        }
+                    }
+                    case FLOAT -> {
+                        while (rs.next()) {
+                            double value = rs.getDouble(1);
+                            consumer.accept(rs.wasNull() ? null : value);
+                        }
+                    }
+                    case BOOLEAN -> {
+                        while (rs.next()) {
+                            boolean value = rs.getBoolean(1);
+                            consumer.accept(rs.wasNull() ? null : value);
+                        }
+                    }
+                    default -> {
+                        while (rs.next()) {
+                            consumer.accept(rs.getString(1));
+                        }
+                    }
+                }
             }
         }
     }

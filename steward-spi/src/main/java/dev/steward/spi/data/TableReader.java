@@ -17,7 +17,12 @@ public interface TableReader {
      */
     TableSummary read(Path file, String fileName, ReadOptions options, Consumer<String> subjects, RowSink rows);
 
-    /** Receives a table's rows: values are Long, Double, Boolean or String (dates and times as ISO text), or null. */
+    /**
+     * Receives a table's values column by column: {@link #column} is called once per column and
+     * the returned consumer gets that column's values in row order, possibly on its own thread
+     * (each consumer is used by one thread only). Values are Long, Double, Boolean or String
+     * (dates and times as ISO text), or null.
+     */
     interface RowSink {
         RowSink NONE = new RowSink() {
             @Override
@@ -26,21 +31,16 @@ public interface TableReader {
             }
 
             @Override
-            public void row(Object[] values) {
-                // Discards rows.
+            public java.util.function.Consumer<Object> column(ColumnSummary column) {
+                return value -> { };
             }
         };
 
-        /** False when the rows need not be read at all. */
+        /** False when the values need not be read at all. */
         default boolean wantsRows() {
             return true;
         }
 
-        /** Called once, before the first row, with the table's columns. */
-        default void start(java.util.List<ColumnSummary> columns) {
-            // Sinks that need the columns override this.
-        }
-
-        void row(Object[] values);
+        java.util.function.Consumer<Object> column(ColumnSummary column);
     }
 }

@@ -50,9 +50,14 @@ public final class ColumnProfile {
         this.distinct = new HllSketch(HLL_LG_K, TgtHllType.HLL_4);
         if (type.numeric()) {
             quantiles = KllDoublesSketch.newHeapInstance(KLL_K);
-        } else {
+        } else if (categorical(type)) {
             items = new ItemsSketch<>(ITEMS_MAP_SIZE);
         }
+    }
+
+    /** Dates and times are ranges, not categories: they get no frequent-items sketch. */
+    private static boolean categorical(ColumnType type) {
+        return type == ColumnType.STRING || type == ColumnType.BOOLEAN;
     }
 
     public String name() {
@@ -96,7 +101,9 @@ public final class ColumnProfile {
         String text = value.toString();
         count++;
         distinct.update(text);
-        items.update(text);
+        if (items != null) {
+            items.update(text);
+        }
         minLength = Math.min(minLength, text.length());
         maxLength = Math.max(maxLength, text.length());
         if (minText == null || text.compareTo(minText) < 0) {
@@ -129,7 +136,9 @@ public final class ColumnProfile {
             merged.min = Math.min(min, other.min);
             merged.max = Math.max(max, other.max);
         } else {
-            merged.items.merge(other.items);
+            if (merged.items != null) {
+                merged.items.merge(other.items);
+            }
             merged.minLength = Math.min(minLength, other.minLength);
             merged.maxLength = Math.max(maxLength, other.maxLength);
             merged.minText = minOf(minText, other.minText, -1);
@@ -234,7 +243,9 @@ public final class ColumnProfile {
             out.writeDouble(min);
             out.writeDouble(max);
         } else {
-            bytes(out, items.toByteArray(STRINGS));
+            if (items != null) {
+                bytes(out, items.toByteArray(STRINGS));
+            }
             out.writeInt(minLength);
             out.writeInt(maxLength);
             out.writeBoolean(minText != null);
@@ -257,7 +268,9 @@ public final class ColumnProfile {
             profile.min = in.readDouble();
             profile.max = in.readDouble();
         } else {
-            profile.items = ItemsSketch.getInstance(Memory.wrap(bytes(in)), STRINGS);
+            if (categorical(profile.type)) {
+                profile.items = ItemsSketch.getInstance(Memory.wrap(bytes(in)), STRINGS);
+            }
             profile.minLength = in.readInt();
             profile.maxLength = in.readInt();
             if (in.readBoolean()) {

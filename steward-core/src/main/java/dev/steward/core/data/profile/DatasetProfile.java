@@ -42,6 +42,14 @@ public final class DatasetProfile {
         return new DatasetProfile(0, columns);
     }
 
+    /** A profile assembled from column profiles built apart (one per column, e.g. on several threads). */
+    public static DatasetProfile of(long rows, List<ColumnProfile> columns) {
+        if (rows < 0) {
+            throw new IllegalArgumentException("rows is negative: " + rows);
+        }
+        return new DatasetProfile(rows, new ArrayList<>(columns));
+    }
+
     /** Adds one row: values in column order. */
     public void update(Object[] row) {
         requireNonNull(row, "row is null");
