@@ -104,8 +104,12 @@ public final class StewardClient implements AutoCloseable {
 
     /** Opens a stored blob; the caller closes the stream. */
     public InputStream downloadArtifact(String sha256) {
-        HttpResponse<InputStream> response = exchange(request("/api/v1/artifacts/" + encodePath(sha256)).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        return openStream("/api/v1/artifacts/" + encodePath(sha256));
+    }
+
+    /** GETs a path whose answer is a byte stream; errors are read and thrown as usual. */
+    private InputStream openStream(String path) {
+        HttpResponse<InputStream> response = exchange(request(path).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() >= 400) {
             try (InputStream body = response.body()) {
                 throw error(response.statusCode(), body.readAllBytes());
@@ -250,16 +254,7 @@ public final class StewardClient implements AutoCloseable {
 
     /** The original bytes of a version, verified by the server; the caller closes the stream. */
     public InputStream downloadDatasetVersion(String name, String version) {
-        HttpResponse<InputStream> response = exchange(request("/api/v1/datasets/" + encodePath(name) + "/versions/" + encodePath(version)
-                + "/download").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-        if (response.statusCode() >= 400) {
-            try (InputStream body = response.body()) {
-                throw error(response.statusCode(), body.readAllBytes());
-            } catch (IOException e) {
-                throw new StewardClientException(response.statusCode(), "UNKNOWN", "HTTP " + response.statusCode(), null, e);
-            }
-        }
-        return response.body();
+        return openStream("/api/v1/datasets/" + encodePath(name) + "/versions/" + encodePath(version) + "/download");
     }
 
     /** Sends a JSON request to any path of the API and returns the JSON answer. */

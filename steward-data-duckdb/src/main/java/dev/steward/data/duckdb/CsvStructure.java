@@ -97,23 +97,18 @@ final class CsvStructure {
         }
 
         private int read() throws IOException {
-            if (position == limit) {
-                limit = in.read(buffer, 0, buffer.length);
-                position = 0;
-                if (limit <= 0) {
-                    limit = 0;
-                    return -1;
-                }
+            int c = peek();
+            if (c != -1) {
+                position++;
             }
-            return buffer[position++] & 0xff;
+            return c;
         }
 
         private int peek() throws IOException {
             if (position == limit) {
-                limit = in.read(buffer, 0, buffer.length);
+                limit = Math.max(0, in.read(buffer, 0, buffer.length));
                 position = 0;
-                if (limit <= 0) {
-                    limit = 0;
+                if (limit == 0) {
                     return -1;
                 }
             }
