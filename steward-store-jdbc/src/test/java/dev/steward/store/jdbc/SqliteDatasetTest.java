@@ -1,0 +1,30 @@
+package dev.steward.store.jdbc;
+
+import dev.steward.artifacts.LocalArtifactStore;
+import dev.steward.data.duckdb.DuckDbTableReader;
+import dev.steward.spi.artifact.ArtifactStore;
+import dev.steward.spi.data.TableReader;
+import dev.steward.spi.store.MetadataStore;
+import dev.steward.testing.DatasetContract;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteDatasetTest extends DatasetContract {
+    @TempDir
+    Path home;
+
+    @Override
+    protected MetadataStore newStore() {
+        return JdbcMetadataStore.open(JdbcStoreConfig.defaults("jdbc:sqlite:" + home.resolve("steward.db")));
+    }
+
+    @Override
+    protected ArtifactStore newArtifactStore() {
+        return LocalArtifactStore.open(home.resolve("artifacts"));
+    }
+
+    @Override
+    protected TableReader reader() {
+        return new DuckDbTableReader("256MB");
+    }
+}

@@ -1,0 +1,127 @@
+package dev.steward.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.steward.core.audit.AuditLog;
+import dev.steward.core.data.DatasetService;
+import dev.steward.core.data.ImportResult;
+import dev.steward.spi.Actor;
+import dev.steward.spi.Caller;
+import dev.steward.spi.Role;
+import dev.steward.spi.StewardException;
+import dev.steward.spi.artifact.ArtifactStore;
+import dev.steward.spi.data.ColumnSummary;
+import dev.steward.spi.data.DatasetVersion;
+import dev.steward.spi.data.ReadOptions;
+import dev.steward.spi.data.TableReader;
+import dev.steward.spi.store.AuditQuery;
+import dev.steward.spi.store.MetadataStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Dataset versions on every metadata store: versions, columns, domains, subjects, dedup, quarantine. */
+public abstract class DatasetContract {
+    private static final Caller ALICE = new Caller(new Actor("tok_alice", "alice", Role.EDITOR), "a".repeat(64));
+
+    @TempDir
+    protected Path files;
+
+    protected MetadataStore store;
+    protected ArtifactStore artifacts;
+    protected DatasetService datasets;
+    private AuditLog audit;
+
+    protected abstract MetadataStore newStore();
+
+    protected abstract ArtifactStore newArtifactStore();
+
+    protected abstract TableReader reader();
+
+    @BeforeEach
+    void open() {
+        store = newStore();
+        artifacts = newArtifactStore();
+        audit = new AuditLog(Clock.systemUTC());
+        datasets = new DatasetService(store, artifacts, reader(), audit, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+        artifacts.close();
+    }
+
+    @Test
+    void storesVersionsWithTheirColumnsDomainsAndProfiles() {
+        ImportResult first = importText("shop", "orders.csv", "id,kind,price,paid\n1,book,12.5,true\n2,pen,,false\n3,book,7.25,true\n");
+
+        DatasetVersion version = datasets.version("shop", 1);
+        assertThat(version).isEqualTo(first.version());
+        assertThat(version.rowCount()).isEqualTo(3);
+        ColumnSummary price = version.columns().get(2);
+        assertThat(price.nullCount()).isEqualTo(1);
+        assertThat(price.mean().getAsDouble()).isEqualTo(9.875);
+        assertThat(version.columns().get(1).domain()).contains(List.of("book", "pen"));
+        assertThat(datasets.profile(version).rows()).isEqualTo(3);
+        assertThat(datasets.list()).extracting(d -> d.name() + ":" + d.latestVersion()).containsExactly("shop:1");
+    }
+
+    @Test
+    void identicalContentIsOneVersionAndNewContentTheNext() {
+        ImportResult first = importText("shop", "a.csv", "x\n1\n");
+        ImportResult again = importText("shop", "b.csv", "x\n1\n");
+        ImportResult next = importText("shop", "c.csv", "x\n2\n");
+
+        assertThat(again.created()).isFalse();
+        assertThat(again.version().id()).isEqualTo(first.version().id());
+        assertThat(next.version().version()).isEqualTo(2);
+        assertThat(datasets.versionsByDigest(first.version().sha256())).hasSize(1);
+        assertThat(audit.find(store, AuditQuery.all(100))).extracting(e -> e.action())
+                .containsExactly("dataset.create", "dataset.version.create", "dataset.version.create");
+    }
+
+    @Test
+    void indexesSubjectsAcrossVersions() {
+        ReadOptions bySubject = new ReadOptions(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("who"));
+        datasets.importFile(ALICE, "people", write("p1.csv", "who,score\nann,1\nbob,2\n"), "p1.csv", bySubject, Optional.empty(), Map.of());
+        datasets.importFile(ALICE, "people", write("p2.csv", "who,score\nbob,3\n"), "p2.csv", bySubject, Optional.empty(), Map.of());
+
+        assertThat(datasets.versionsWithSubject("bob")).extracting(DatasetVersion::version).containsExactlyInAnyOrder(1, 2);
+        assertThat(datasets.versionsWithSubject("ann")).extracting(DatasetVersion::version).containsExactly(1);
+        assertThat(datasets.versionsWithSubject("nobody")).isEmpty();
+    }
+
+    @Test
+    void quarantineIsAuditedAndAFailedImportLeavesNothing() {
+        importText("q", "q.csv", "a\n1\n");
+        datasets.quarantine(ALICE, "q", 1, "bad upstream export");
+        assertThat(datasets.version("q", 1).status()).isEqualTo(DatasetVersion.QUARANTINED);
+        assertThatThrownBy(() -> datasets.quarantine(ALICE, "q", 1, "again")).isInstanceOf(StewardException.class);
+
+        assertThatThrownBy(() -> importText("q", "ragged.csv", "a,b\n1,2\n3\n")).isInstanceOf(StewardException.class);
+        assertThat(datasets.versions("q")).hasSize(1);
+    }
+
+    private ImportResult importText(String dataset, String name, String content) {
+        return datasets.importFile(ALICE, dataset, write(name, content), name, ReadOptions.detect(), Optional.empty(), Map.of());
+    }
+
+    private Path write(String name, String content) {
+        try {
+            return Files.writeString(files.resolve(name), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
