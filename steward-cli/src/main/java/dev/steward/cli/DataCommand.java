@@ -17,10 +17,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code steward data import|list|show|diff|export}. */
+/** {@code steward data import|list|show|profile|diff|compare|validate|reports|suites|export}. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Import, inspect, compare and export dataset versions.",
         subcommands = {DataCommand.Import.class, DataCommand.ListDatasets.class, DataCommand.Show.class, DataCommand.Profile.class,
-                DataCommand.Diff.class, DataCommand.Export.class})
+                DataCommand.Diff.class, DataCommand.Compare.class, DataCommand.Validate.class, DataCommand.Reports.class,
+                DataCommand.Suites.class, DataCommand.Export.class})
 final class DataCommand implements Runnable {
     @ParentCommand
     Main main;
@@ -311,5 +312,209 @@ final class DataCommand implements Runnable {
             spec.commandLine().getOut().println("wrote " + output);
             spec.commandLine().getOut().flush();
         }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            description = "Compare the distributions of two versions column by column (KS or chi-squared test, PSI, Jensen-Shannon, Wasserstein).")
+    static final class Compare implements Runnable {
+        @ParentCommand
+        DataCommand parent;
+
+        @Mixin
+        ClientOptions client;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "REFERENCE", description = "The version to compare against.")
+        int reference;
+
+        @Parameters(index = "2", paramLabel = "CURRENT", arity = "0..1", defaultValue = "0", description = "The version compared (default: latest).")
+        int current;
+
+        @Option(names = "--correction", defaultValue = "bh", description = "Multiple-testing correction: none, bonferroni or bh (default).")
+        String correction;
+
+        @Option(names = "--alpha", defaultValue = "0.05", description = "A column drifted when its corrected p-value is below this (default 0.05).")
+        double alpha;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public void run() {
+            JsonNode comparison;
+            try (StewardClient c = client.connect(parent.main.home.resolve())) {
+                comparison = c.compareDataset(name, reference, current, correction, alpha);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                JsonOutput.print(out, comparison);
+                return;
+            }
+            out.println(name + ": version " + comparison.get("current_version").asInt() + " against version "
+                    + comparison.get("reference_version").asInt() + ", " + comparison.get("drifted_columns").asInt() + " of "
+                    + comparison.get("tested_columns").asInt() + " tested columns drifted (" + comparison.get("correction").asText()
+                    + " correction, alpha " + comparison.get("alpha").asDouble() + ")");
+            Table table = new Table("COLUMN", "TEST", "STATISTIC", "P-VALUE", "ADJUSTED", "PSI", "JS", "WASSERSTEIN", "DRIFT");
+            comparison.get("columns").forEach(col -> table.row(col.get("column").asText(), col.path("test").asText("-"),
+                    number(col, "statistic"), number(col, "p_value"), number(col, "adjusted_p_value"), number(col, "psi"),
+                    number(col, "jensen_shannon"), number(col, "wasserstein"),
+                    col.has("skipped") ? "skipped: " + col.get("skipped").asText() : col.get("drifted").asBoolean() ? "DRIFT" : "no"));
+            table.print(out);
+        }
+
+        private static String number(JsonNode node, String field) {
+            return node.has(field) ? String.format(java.util.Locale.ROOT, "%.4g", node.get(field).asDouble()) : "";
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Run a validation suite on a version; exits 1 when a check of severity error fails.")
+    static final class Validate implements java.util.concurrent.Callable<Integer> {
+        @ParentCommand
+        DataCommand parent;
+
+        @Mixin
+        ClientOptions client;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Option(names = {"-v", "--at"}, defaultValue = "latest", paramLabel = "VERSION", description = "Version number or latest (default).")
+        String version;
+
+        @Option(names = "--suite", required = true, paramLabel = "FILE|NAME[@VERSION]",
+                description = "A YAML or JSON suite file (stored as the next version of its name), or a stored suite.")
+        String suite;
+
+        @Option(names = "--json", description = "Print the report as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            JsonNode report;
+            PrintWriter out = spec.commandLine().getOut();
+            try (StewardClient c = client.connect(parent.main.home.resolve())) {
+                String suiteName;
+                int suiteVersion = 0;
+                Path file = Path.of(suite);
+                if (Files.isRegularFile(file)) {
+                    String definition;
+                    try {
+                        definition = Files.readString(file);
+                    } catch (IOException e) {
+                        throw dev.steward.spi.StewardException.invalid("suite", "cannot read " + file + ": " + e.getMessage());
+                    }
+                    JsonNode stored = c.addValidationSuite(definition);
+                    suiteName = stored.get("name").asText();
+                    suiteVersion = stored.get("version").asInt();
+                } else {
+                    int at = suite.lastIndexOf('@');
+                    suiteName = at < 0 ? suite : suite.substring(0, at);
+                    if (at >= 0) {
+                        try {
+                            suiteVersion = Integer.parseInt(suite.substring(at + 1));
+                        } catch (NumberFormatException e) {
+                            throw dev.steward.spi.StewardException.invalid("suite", "'" + suite + "' is neither a file nor NAME@VERSION");
+                        }
+                    }
+                }
+                report = c.validateDataset(name, version, suiteName, suiteVersion);
+            }
+            if (json) {
+                JsonOutput.print(out, report);
+            } else {
+                printReport(out, report);
+            }
+            out.flush();
+            return report.get("passed").asBoolean() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "reports", mixinStandardHelpOptions = true, description = "Show the validation reports of a version, newest first.")
+    static final class Reports implements Runnable {
+        @ParentCommand
+        DataCommand parent;
+
+        @Mixin
+        ClientOptions client;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Option(names = {"-v", "--at"}, defaultValue = "latest", paramLabel = "VERSION", description = "Version number or latest (default).")
+        String version;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public void run() {
+            JsonNode reports;
+            try (StewardClient c = client.connect(parent.main.home.resolve())) {
+                reports = c.validationReports(name, version);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                JsonOutput.print(out, reports);
+                return;
+            }
+            if (reports.get("reports").isEmpty()) {
+                out.println("no validation reports for " + name + " version " + version);
+            }
+            reports.get("reports").forEach(r -> printReport(out, r));
+        }
+    }
+
+    @Command(name = "suites", mixinStandardHelpOptions = true, description = "List the stored validation suites (latest version of each).")
+    static final class Suites implements Runnable {
+        @ParentCommand
+        DataCommand parent;
+
+        @Mixin
+        ClientOptions client;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public void run() {
+            JsonNode suites;
+            try (StewardClient c = client.connect(parent.main.home.resolve())) {
+                suites = c.listValidationSuites();
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                JsonOutput.print(out, suites);
+                return;
+            }
+            Table table = new Table("SUITE", "VERSION", "SHA256", "CREATED", "BY");
+            suites.get("suites").forEach(s -> table.row(s.get("name").asText(), s.get("version").asInt(), s.get("sha256").asText().substring(0, 12),
+                    s.get("created_at").asText(), s.get("created_by").asText()));
+            table.print(out);
+        }
+    }
+
+    static void printReport(PrintWriter out, JsonNode report) {
+        out.println(report.get("dataset").asText() + " version " + report.get("version").asInt() + " against suite " + report.get("suite").asText()
+                + "@" + report.get("suite_version").asInt() + ": " + (report.get("passed").asBoolean() ? "PASSED" : "FAILED")
+                + (report.get("quarantined").asBoolean() ? ", version quarantined" : "") + " (report " + report.get("id").asText() + ")");
+        Table table = new Table("#", "CHECK", "COLUMN", "SEVERITY", "RESULT", "DETAIL");
+        report.get("checks").forEach(c -> table.row(c.get("index").asInt(), c.get("check").asText(), c.path("column").asText(""),
+                c.get("severity").asText(), c.get("passed").asBoolean() ? "pass" : "FAIL", c.get("message").asText()));
+        table.print(out);
     }
 }

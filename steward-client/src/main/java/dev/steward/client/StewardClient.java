@@ -257,6 +257,41 @@ public final class StewardClient implements AutoCloseable {
         return openStream("/api/v1/datasets/" + encodePath(name) + "/versions/" + encodePath(version) + "/download");
     }
 
+    /**
+     * Compares two versions column by column: drift statistics, p-values corrected with
+     * {@code correction} ({@code none}, {@code bonferroni} or {@code bh}), and the schema diff.
+     */
+    public JsonNode compareDataset(String name, int reference, int current, String correction, double alpha) {
+        return send(request("/api/v1/datasets/" + encodePath(name) + "/compare?reference=" + reference + "&current=" + current
+                + "&correction=" + encodeQuery(correction) + "&alpha=" + alpha).GET(), JsonNode.class);
+    }
+
+    /** Stores a validation suite (YAML or JSON text) as the next version of its name. */
+    public JsonNode addValidationSuite(String definition) {
+        return send(request("/api/v1/validation-suites").header("Content-Type", "application/yaml")
+                .POST(HttpRequest.BodyPublishers.ofString(definition, java.nio.charset.StandardCharsets.UTF_8)), JsonNode.class);
+    }
+
+    public JsonNode listValidationSuites() {
+        return send(request("/api/v1/validation-suites").GET(), JsonNode.class);
+    }
+
+    /** Runs a stored suite ({@code suiteVersion} 0 for its latest) on a version and returns the stored report. */
+    public JsonNode validateDataset(String name, String version, String suite, int suiteVersion) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("suite", suite);
+        if (suiteVersion > 0) {
+            body.put("suite_version", suiteVersion);
+        }
+        return send(jsonRequest("/api/v1/datasets/" + encodePath(name) + "/versions/" + encodePath(version) + "/validate", "POST", body),
+                JsonNode.class);
+    }
+
+    /** The validation reports of a version, newest first. */
+    public JsonNode validationReports(String name, String version) {
+        return send(request("/api/v1/datasets/" + encodePath(name) + "/versions/" + encodePath(version) + "/reports").GET(), JsonNode.class);
+    }
+
     /** Sends a JSON request to any path of the API and returns the JSON answer. */
     public JsonNode call(String method, String path, Object body) {
         HttpRequest.Builder builder = body == null ? request(path).method(method, HttpRequest.BodyPublishers.noBody())

@@ -32,7 +32,7 @@ public final class QuantileBins {
     /**
      * NumPy's {@code quantile(a, q)} with method {@code linear}: virtual index (n - 1) q, then {@code a + (b - a) t}, or {@code b - (b - a)(1 - t)} when t ≥ 0.5.
      */
-    static double quantile(double[] sorted, double q) {
+    public static double quantile(double[] sorted, double q) {
         int n = sorted.length;
         double virtual = (n - 1) * q;
         double previous = Math.floor(virtual);

@@ -48,6 +48,49 @@ public final class DuckDbTableReader implements TableReader {
 
     @Override
     public TableSummary read(Path file, String fileName, ReadOptions options, Consumer<String> subjects, RowSink rowSink) {
+        return withTable(file, fileName, options, (connection, statement, format, names, duckTypes) -> {
+            long rows = count(statement, "SELECT COUNT(*) FROM t");
+            if (rows == 0) {
+                throw StewardException.invalid("file", "'" + fileName + "' has a header but no rows: there is nothing to import");
+            }
+            List<ColumnSummary> columns = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                columns.add(summarise(statement, i, names.get(i), type(duckTypes.get(i)), rows));
+            }
+            options.subjectColumn().ifPresent(column -> streamSubjects(statement, column, names, subjects));
+            if (rowSink.wantsRows()) {
+                streamColumns(connection, columns, rowSink);
+            }
+            return new TableSummary(format, rows, columns);
+        });
+    }
+
+    @Override
+    public void scan(Path file, String fileName, ReadOptions options, List<ColumnSummary> columns, RowSink rowSink) {
+        requireNonNull(columns, "columns is null");
+        withTable(file, fileName, options, (connection, statement, format, names, duckTypes) -> {
+            for (ColumnSummary column : columns) {
+                int index = names.indexOf(column.name());
+                if (index < 0 || type(duckTypes.get(index)) != column.type()) {
+                    throw StewardException.invalidState("reading '" + fileName + "' again no longer gives column '" + column.name() + "' of type "
+                            + column.type().name().toLowerCase(java.util.Locale.ROOT) + "; the reader changed since the import");
+                }
+            }
+            streamColumns(connection, columns, rowSink);
+            return null;
+        });
+    }
+
+    /** Work on a file loaded into the in-memory table {@code t}. */
+    private interface TableWork<T> {
+        T apply(Connection connection, Statement statement, DataFormat format, List<String> names, List<String> duckTypes) throws SQLException;
+    }
+
+    /**
+     * Loads {@code file} into the table {@code t} of a fresh in-memory database (spilling to a
+     * temporary directory beyond the memory limit) and runs {@code work} on it.
+     */
+    private <T> T withTable(Path file, String fileName, ReadOptions options, TableWork<T> work) {
         requireNonNull(file, "file is null");
         requireNonNull(options, "options is null");
         long size = size(file);
@@ -102,20 +145,7 @@ public final class DuckDbTableReader implements TableReader {
                 if (names.isEmpty()) {
                     throw StewardException.invalid("file", "'" + fileName + "' has no columns");
                 }
-                long rows = count(statement, "SELECT COUNT(*) FROM t");
-                if (rows == 0) {
-                    throw StewardException.invalid("file", "'" + fileName + "' has a header but no rows: there is nothing to import");
-                }
-                List<ColumnSummary> columns = new ArrayList<>();
-                for (int i = 0; i < names.size(); i++) {
-                    columns.add(summarise(statement, i, names.get(i), type(duckTypes.get(i)), rows));
-                }
-                Statement active = statement;
-                options.subjectColumn().ifPresent(column -> streamSubjects(active, column, names, subjects));
-                if (rowSink.wantsRows()) {
-                    streamColumns(connection, columns, rowSink);
-                }
-                return new TableSummary(format, rows, columns);
+                return work.apply(connection, statement, format, names, duckTypes);
             }
         } catch (SQLException e) {
             throw StewardException.of(ErrorCode.INTERNAL_ERROR, "reading '" + fileName + "' failed: " + clean(e.getMessage()), e);

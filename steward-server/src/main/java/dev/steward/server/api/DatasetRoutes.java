@@ -6,6 +6,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.steward.core.data.DatasetService;
 import dev.steward.core.data.ImportResult;
 import dev.steward.core.data.SchemaDiff;
+import dev.steward.core.data.SuiteRegistration;
+import dev.steward.core.data.compare.ColumnDrift;
+import dev.steward.core.data.compare.DatasetComparison;
+import dev.steward.core.data.compare.DriftOptions;
+import dev.steward.core.data.validation.SuiteParser;
+import dev.steward.core.data.validation.ValidationReport;
+import dev.steward.core.stats.MultipleTesting;
+import dev.steward.spi.data.ValidationSuiteRecord;
+import java.util.OptionalDouble;
 import dev.steward.core.data.profile.ProfileView;
 import dev.steward.server.http.Access;
 import dev.steward.server.http.Authenticator;
@@ -33,7 +42,8 @@ import java.util.Optional;
 
 /**
  * {@code /api/v1/datasets}: import versions (the request body is the file), list, show schemas
- * and summaries, download the original bytes, diff schemas, quarantine; and the subject index.
+ * and summaries, download the original bytes, diff schemas, compare distributions, quarantine;
+ * validation suites and reports; and the subject index.
  */
 public final class DatasetRoutes implements Routes {
     private final DatasetService datasets;
@@ -80,6 +90,41 @@ public final class DatasetRoutes implements Routes {
     record Imported(boolean created, VersionView version) {}
 
     record DatasetDetail(DatasetView dataset, List<VersionView> versions) {}
+
+    record ValidateRequest(String suite, Integer suiteVersion) {}
+
+    record SuiteView(String name, int version, String sha256, String createdAt, String createdBy) {
+        static SuiteView of(ValidationSuiteRecord s) {
+            return new SuiteView(s.name(), s.version(), s.sha256(), Instant.ofEpochMilli(s.createdAt()).toString(), s.createdBy());
+        }
+    }
+
+    record SuiteDetail(String name, int version, String sha256, String createdAt, String createdBy, String definition) {
+        static SuiteDetail of(ValidationSuiteRecord s) {
+            return new SuiteDetail(s.name(), s.version(), s.sha256(), Instant.ofEpochMilli(s.createdAt()).toString(), s.createdBy(), s.definition());
+        }
+    }
+
+    record SuiteCreated(boolean created, String name, int version, String sha256, int checks) {}
+
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    record DriftView(String column, String kind, Optional<String> test, OptionalDouble statistic, OptionalDouble pValue,
+            @com.fasterxml.jackson.annotation.JsonProperty("adjusted_p_value") OptionalDouble adjustedPValue, boolean drifted, OptionalDouble psi, OptionalDouble jensenShannon, OptionalDouble wasserstein,
+            long referenceCount, long currentCount, long referenceMissing, long currentMissing, Optional<String> skipped) {
+        static DriftView of(ColumnDrift d) {
+            return new DriftView(d.column(), d.kind(), d.test(), d.statistic(), d.pValue(), d.adjustedPValue(), d.drifted(), d.psi(),
+                    d.jensenShannon(), d.wasserstein(), d.referenceCount(), d.currentCount(), d.referenceMissing(), d.currentMissing(), d.skipped());
+        }
+    }
+
+    record ComparisonView(String dataset, int referenceVersion, int currentVersion, String correction, double alpha, int bins,
+            int testedColumns, int driftedColumns, boolean drifted, SchemaDiff schema, List<DriftView> columns) {
+        static ComparisonView of(DatasetComparison c) {
+            return new ComparisonView(c.dataset(), c.referenceVersion(), c.currentVersion(), c.options().correction().wireName(),
+                    c.options().alpha(), c.options().bins(), c.testedColumns(), c.driftedColumns(), c.drifted(), c.schema(),
+                    c.columns().stream().map(DriftView::of).toList());
+        }
+    }
 
     @Override
     public void register(Router router) {
@@ -132,6 +177,43 @@ public final class DatasetRoutes implements Routes {
             json.respond(ctx, 200, VersionView.of(datasets.release(Authenticator.caller(ctx), ctx.pathParam("name"), version(ctx),
                     reason.reason())));
         });
+        router.get("/api/v1/datasets/{name}/compare", Access.VIEWER, ctx -> {
+            if (Requests.query(ctx, "reference").isEmpty()) {
+                throw StewardException.invalid("reference", "'reference' is required: the version number to compare against");
+            }
+            json.respond(ctx, 200, ComparisonView.of(datasets.compare(ctx.pathParam("name"),
+                    Requests.intQuery(ctx, "reference", 0, 1, Integer.MAX_VALUE), Requests.intQuery(ctx, "current", 0, 0, Integer.MAX_VALUE),
+                    driftOptions(ctx))));
+        });
+        router.post("/api/v1/validation-suites", Access.EDITOR, ctx -> {
+            byte[] body = ctx.bodyAsBytes();
+            if (body.length > SuiteParser.MAX_DEFINITION_CHARS) {
+                throw StewardException.of(ErrorCode.REQUEST_TOO_LARGE, "a suite can be at most " + SuiteParser.MAX_DEFINITION_CHARS + " bytes");
+            }
+            SuiteRegistration registered = datasets.addSuite(Authenticator.caller(ctx), new String(body, java.nio.charset.StandardCharsets.UTF_8));
+            json.respond(ctx, registered.created() ? 201 : 200, new SuiteCreated(registered.created(), registered.record().name(),
+                    registered.record().version(), registered.record().sha256(), registered.suite().checks().size()));
+        });
+        router.get("/api/v1/validation-suites", Access.VIEWER, ctx ->
+                json.respond(ctx, 200, Map.of("suites", datasets.suites().stream().map(SuiteView::of).toList())));
+        router.get("/api/v1/validation-suites/{name}", Access.VIEWER, ctx -> json.respond(ctx, 200,
+                SuiteDetail.of(datasets.suite(ctx.pathParam("name"), Requests.intQuery(ctx, "version", 0, 1, Integer.MAX_VALUE)))));
+        router.post("/api/v1/datasets/{name}/versions/{version}/validate", Access.EDITOR, ctx -> {
+            ValidateRequest request = json.readStrict(ctx.bodyAsBytes(), ValidateRequest.class);
+            if (request.suite() == null || request.suite().isBlank()) {
+                throw StewardException.invalid("suite", "'suite' is required: the name of a stored validation suite");
+            }
+            int suiteVersion = request.suiteVersion() == null ? 0 : request.suiteVersion();
+            if (suiteVersion < 0) {
+                throw StewardException.invalid("suite_version", "suite_version must be a positive version number (or left out for the latest)");
+            }
+            ValidationReport report = datasets.validate(Authenticator.caller(ctx), ctx.pathParam("name"), version(ctx), request.suite(), suiteVersion);
+            json.respond(ctx, 200, report.toJson());
+        });
+        router.get("/api/v1/datasets/{name}/versions/{version}/reports", Access.VIEWER, ctx -> json.respond(ctx, 200,
+                Map.of("reports", datasets.reports(ctx.pathParam("name"), version(ctx)).stream().map(ValidationReport::toJson).toList())));
+        router.get("/api/v1/validation-reports/{id}", Access.VIEWER, ctx ->
+                json.respond(ctx, 200, datasets.report(ctx.pathParam("id")).toJson()));
         router.get("/api/v1/dataset-versions/{sha256}", Access.VIEWER, ctx -> json.respond(ctx, 200,
                 Map.of("versions", datasets.versionsByDigest(ctx.pathParam("sha256")).stream().map(VersionView::of).toList())));
         // Who holds data about a person is itself personal data: admins only.
@@ -171,6 +253,31 @@ public final class DatasetRoutes implements Routes {
                 out.write(buffer, 0, n);
             }
         }
+    }
+
+    private static DriftOptions driftOptions(Context ctx) {
+        DriftOptions defaults = DriftOptions.DEFAULTS;
+        MultipleTesting correction = defaults.correction();
+        Optional<String> correctionText = Requests.query(ctx, "correction");
+        if (correctionText.isPresent()) {
+            try {
+                correction = MultipleTesting.fromWireName(correctionText.get());
+            } catch (IllegalArgumentException e) {
+                throw StewardException.invalid("correction", e.getMessage());
+            }
+        }
+        double alpha = defaults.alpha();
+        Optional<String> alphaText = Requests.query(ctx, "alpha");
+        if (alphaText.isPresent()) {
+            try {
+                alpha = Double.parseDouble(alphaText.get());
+            } catch (NumberFormatException e) {
+                throw StewardException.invalid("alpha", "alpha must be a number between 0 and 1, such as 0.05");
+            }
+        }
+        List<String> columns = Requests.query(ctx, "columns").map(c -> java.util.Arrays.stream(c.split(",")).map(String::trim)
+                .filter(x -> !x.isEmpty()).toList()).orElse(List.of());
+        return new DriftOptions(correction, alpha, Requests.intQuery(ctx, "bins", defaults.bins(), 2, 1000), columns);
     }
 
     private static int version(Context ctx) {

@@ -13,11 +13,12 @@ import java.util.Optional;
  * @param id stable id, {@code dsv_} + 16 hex
  * @param version 1, 2, … per dataset
  * @param profileSha256 the stored mergeable profile (see the core's DatasetProfile), content-addressed
+ * @param readOptions the options the file was imported with, so that it is read again the same way
  * @param status {@code active} or {@code quarantined}
  */
 public record DatasetVersion(String id, String datasetName, int version, String sha256, long size, DataFormat format, String fileName,
         long rowCount, List<ColumnSummary> columns, Optional<String> profileSha256, Optional<String> description, Map<String, String> tags, Optional<String> subjectColumn,
-        String status, long createdAt, String createdBy) {
+        ReadOptions readOptions, String status, long createdAt, String createdBy) {
     public static final String ACTIVE = "active";
     public static final String QUARANTINED = "quarantined";
 
@@ -32,6 +33,7 @@ public record DatasetVersion(String id, String datasetName, int version, String 
         requireNonNull(description, "description is null");
         tags = Map.copyOf(tags);
         requireNonNull(subjectColumn, "subjectColumn is null");
+        requireNonNull(readOptions, "readOptions is null");
         requireNonNull(status, "status is null");
         requireNonNull(createdBy, "createdBy is null");
     }

@@ -18,6 +18,13 @@ public interface TableReader {
     TableSummary read(Path file, String fileName, ReadOptions options, Consumer<String> subjects, RowSink rows);
 
     /**
+     * Streams the values of {@code columns} (as summarised when the file was read before) to
+     * {@code rows}, without summarising again. A column that is no longer in the file, or no longer
+     * of its recorded type, is an {@code INVALID_STATE} error.
+     */
+    void scan(Path file, String fileName, ReadOptions options, java.util.List<ColumnSummary> columns, RowSink rows);
+
+    /**
      * Receives a table's values column by column: {@link #column} is called once per column and
      * the returned consumer gets that column's values in row order, possibly on its own thread
      * (each consumer is used by one thread only). Values are Long, Double, Boolean or String

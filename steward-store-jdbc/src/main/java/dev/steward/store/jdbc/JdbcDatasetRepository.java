@@ -7,6 +7,7 @@ import dev.steward.spi.data.DataFormat;
 import dev.steward.spi.data.DatasetInfo;
 import dev.steward.spi.data.DatasetRepository;
 import dev.steward.spi.data.DatasetVersion;
+import dev.steward.spi.data.ReadOptions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,10 +25,10 @@ import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
-/** Datasets, versions, column summaries and subjects in the tables of migration V3. */
+/** Datasets, versions, column summaries and subjects in the tables of migrations V3 and V4. */
 final class JdbcDatasetRepository implements DatasetRepository {
     private static final String VERSION_COLUMNS = "id, dataset_name, version, sha256, size, format, file_name, row_count, profile_sha256, description,"
-            + " subject_column, status, created_at, created_by";
+            + " subject_column, status, created_at, created_by, csv_delimiter, csv_quote, csv_header";
 
     private final Handle handle;
 
@@ -77,11 +78,14 @@ final class JdbcDatasetRepository implements DatasetRepository {
     @Override
     public void insertVersion(DatasetVersion v) {
         handle.createUpdate("INSERT INTO dataset_version (" + VERSION_COLUMNS + ") VALUES (:id, :name, :version, :sha, :size, :format,"
-                        + " :fileName, :rows, :profile, :description, :subject, :status, :createdAt, :createdBy)")
+                        + " :fileName, :rows, :profile, :description, :subject, :status, :createdAt, :createdBy, :delimiter, :quote, :header)")
                 .bind("id", v.id()).bind("name", v.datasetName()).bind("version", v.version()).bind("sha", v.sha256())
                 .bind("size", v.size()).bind("format", v.format().wireName()).bind("fileName", v.fileName()).bind("rows", v.rowCount()).bind("profile", v.profileSha256().orElse(null))
                 .bind("description", v.description().orElse(null)).bind("subject", v.subjectColumn().orElse(null))
                 .bind("status", v.status()).bind("createdAt", v.createdAt()).bind("createdBy", v.createdBy())
+                .bind("delimiter", v.readOptions().delimiter().map(String::valueOf).orElse(null))
+                .bind("quote", v.readOptions().quote().map(String::valueOf).orElse(null))
+                .bind("header", v.readOptions().header().map(h -> h ? 1 : 0).orElse(null))
                 .execute();
         for (Map.Entry<String, String> tag : v.tags().entrySet()) {
             handle.createUpdate("INSERT INTO dataset_version_tag (version_id, tag_key, tag_value) VALUES (:id, :key, :value)")
@@ -192,7 +196,8 @@ final class JdbcDatasetRepository implements DatasetRepository {
                     (Long) row.get("size"), DataFormat.parse((String) row.get("format")), (String) row.get("file_name"),
                     (Long) row.get("row_count"), columns, Optional.ofNullable((String) row.get("profile_sha256")),
                     Optional.ofNullable((String) row.get("description")), tags,
-                    Optional.ofNullable((String) row.get("subject_column")), (String) row.get("status"), (Long) row.get("created_at"),
+                    Optional.ofNullable((String) row.get("subject_column")), (ReadOptions) row.get("read_options"), (String) row.get("status"),
+                    (Long) row.get("created_at"),
                     (String) row.get("created_by")));
         }
         return versions;
@@ -214,6 +219,12 @@ final class JdbcDatasetRepository implements DatasetRepository {
         row.put("status", rs.getString("status"));
         row.put("created_at", rs.getLong("created_at"));
         row.put("created_by", rs.getString("created_by"));
+        Optional<Character> delimiter = Optional.ofNullable(rs.getString("csv_delimiter")).map(d -> d.charAt(0));
+        Optional<Character> quote = Optional.ofNullable(rs.getString("csv_quote")).map(q -> q.charAt(0));
+        int header = rs.getInt("csv_header");
+        Optional<Boolean> headerOption = rs.wasNull() ? Optional.empty() : Optional.of(header == 1);
+        row.put("read_options", new ReadOptions(Optional.of(DataFormat.parse(rs.getString("format"))), delimiter, quote, headerOption,
+                Optional.ofNullable(rs.getString("subject_column"))));
         return row;
     }
 

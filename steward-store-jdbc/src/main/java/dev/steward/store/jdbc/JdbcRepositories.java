@@ -1,6 +1,7 @@
 package dev.steward.store.jdbc;
 
 import dev.steward.spi.data.DatasetRepository;
+import dev.steward.spi.data.ValidationRepository;
 import dev.steward.spi.store.AuditRepository;
 import dev.steward.spi.store.TokenRepository;
 import dev.steward.spi.tracking.TrackingRepository;
@@ -13,7 +14,8 @@ final class JdbcRepositories {
             AuditRepository.class, JdbcAuditRepository::new,
             TokenRepository.class, JdbcTokenRepository::new,
             TrackingRepository.class, JdbcTrackingRepository::new,
-            DatasetRepository.class, JdbcDatasetRepository::new);
+            DatasetRepository.class, JdbcDatasetRepository::new,
+            ValidationRepository.class, JdbcValidationRepository::new);
 
     private JdbcRepositories() {}
 
