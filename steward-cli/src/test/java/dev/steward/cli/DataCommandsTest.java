@@ -72,4 +72,39 @@ class DataCommandsTest {
         assertThat(bad.status()).isEqualTo(Main.FAILED);
         assertThat(bad.err()).contains("line 3");
     }
+
+    @Test
+    void validatesWithASuiteFileAndComparesVersions(@TempDir Path dir) throws IOException {
+        Path v1 = Files.writeString(dir.resolve("scores.csv"), "id,score,grade\n1,0.5,a\n2,0.6,b\n3,0.7,a\n4,0.8,b\n");
+        Path v2 = Files.writeString(dir.resolve("scores2.csv"), "id,score,grade\n5,0.9,a\n6,,c\n7,0.95,c\n8,0.99,c\n");
+        assertThat(Cli.run("--home", home.toString(), "data", "import", "scores", v1.toString(), "--url", url).status()).isZero();
+        assertThat(Cli.run("--home", home.toString(), "data", "import", "scores", v2.toString(), "--url", url).status()).isZero();
+        Path suite = Files.writeString(dir.resolve("suite.yaml"), """
+                name: scores-quality
+                checks:
+                  - {check: completeness, column: score}
+                  - {check: allowed_values, column: grade, values: [a, b, c]}
+                """);
+
+        Cli passed = Cli.run("--home", home.toString(), "data", "validate", "scores", "-v", "1", "--suite", suite.toString(), "--url", url);
+        assertThat(passed.status()).as(passed.err()).isZero();
+        assertThat(passed.out()).contains("scores version 1 against suite scores-quality@1: PASSED");
+
+        Cli failed = Cli.run("--home", home.toString(), "data", "validate", "scores", "--suite", "scores-quality@1", "--url", url);
+        assertThat(failed.status()).isEqualTo(1);
+        assertThat(failed.out()).contains("FAILED, version quarantined", "completeness", "score", "FAIL", "75.00% complete");
+        assertThat(Cli.run("--home", home.toString(), "data", "reports", "scores", "--url", url).out()).contains("FAILED");
+        assertThat(Cli.run("--home", home.toString(), "data", "suites", "--url", url).out()).contains("scores-quality", "1");
+
+        Cli compared = Cli.run("--home", home.toString(), "data", "compare", "scores", "1", "2", "--url", url);
+        assertThat(compared.status()).as(compared.err()).isZero();
+        assertThat(compared.out()).contains("scores: version 2 against version 1", "score", "ks", "grade", "chi2");
+        Cli json = Cli.run("--home", home.toString(), "data", "compare", "scores", "1", "--correction", "bonferroni", "--json", "--url", url);
+        assertThat(json.out()).contains("\"correction\" : \"bonferroni\"");
+
+        Cli badSuite = Cli.run("--home", home.toString(), "data", "validate", "scores", "--suite",
+                Files.writeString(dir.resolve("bad.yaml"), "name: b\nchecks:\n  - {check: range, column: score}\n").toString(), "--url", url);
+        assertThat(badSuite.status()).isEqualTo(Main.FAILED);
+        assertThat(badSuite.err()).contains("checks[0].min", "give min, max or both");
+    }
 }

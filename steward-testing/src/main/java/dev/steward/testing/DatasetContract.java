@@ -113,6 +113,50 @@ public abstract class DatasetContract {
         assertThat(datasets.versions("q")).hasSize(1);
     }
 
+    @Test
+    void suitesAreVersionedAndAFailedSuiteQuarantinesUntilAnAuditedOverride() {
+        importText("v", "v.csv", "id,score\n1,0.5\n2,\n3,0.9\n");
+        String strict = "name: strict\nchecks:\n  - {check: completeness, column: score, min: 1.0}\n  - {check: uniqueness, column: id}\n";
+        assertThat(datasets.addSuite(ALICE, strict).record().version()).isEqualTo(1);
+        assertThat(datasets.addSuite(ALICE, strict).created()).isFalse();
+        assertThat(datasets.addSuite(ALICE, strict + "  - {check: row_count, min: 1}\n").record().version()).isEqualTo(2);
+        assertThat(datasets.suites()).extracting(s -> s.name() + "@" + s.version()).containsExactly("strict@2");
+        assertThat(datasets.suite("strict", 1).definition()).isEqualTo(strict);
+
+        var report = datasets.validate(ALICE, "v", 1, "strict", 1);
+        assertThat(report.passed()).isFalse();
+        assertThat(report.quarantined()).isTrue();
+        assertThat(report.checks()).extracting(c -> c.kind() + ":" + c.passed()).containsExactly("completeness:false", "uniqueness:true");
+        assertThat(datasets.reports("v", 1)).extracting(r -> r.id()).containsExactly(report.id());
+        assertThat(datasets.report(report.id()).toJsonText()).isEqualTo(report.toJsonText());
+
+        DatasetVersion quarantined = datasets.version("v", 1);
+        assertThat(quarantined.status()).isEqualTo(DatasetVersion.QUARANTINED);
+        assertThatThrownBy(() -> datasets.requireUsable(ALICE, quarantined, "training", Optional.empty()))
+                .isInstanceOfSatisfying(StewardException.class, e -> assertThat(e.code().name()).isEqualTo("INVALID_STATE"))
+                .hasMessageContaining("is quarantined");
+        assertThat(datasets.requireUsable(ALICE, quarantined, "training", Optional.of("missing scores are imputed")).id())
+                .isEqualTo(quarantined.id());
+        var overrides = audit.find(store, new AuditQuery(Optional.empty(), Optional.of(quarantined.id()), Optional.empty(),
+                Optional.of("dataset.version.override"), Optional.empty(), Optional.empty(), Optional.empty(), false, 10));
+        assertThat(overrides).singleElement().satisfies(e -> assertThat(e.details()).contains("\"reason\":\"missing scores are imputed\"")
+                .contains("\"purpose\":\"training\""));
+        assertThat(audit.verify(store).intact()).isTrue();
+    }
+
+    @Test
+    void reimportsReadTheStoredFileWithItsImportOptions() {
+        DatasetVersion semicolons = datasets.importFile(ALICE, "semi", write("semi.txt", "1;2\n3;4\n5;6\n"), "semi.txt",
+                new ReadOptions(Optional.of(dev.steward.spi.data.DataFormat.CSV), Optional.of(';'), Optional.empty(), Optional.of(false),
+                        Optional.empty()), Optional.empty(), Map.of()).version();
+        assertThat(datasets.version("semi", 1).readOptions().delimiter()).contains(';');
+        assertThat(datasets.version("semi", 1).readOptions().header()).contains(false);
+
+        var comparison = datasets.compare("semi", 1, 1, dev.steward.core.data.compare.DriftOptions.DEFAULTS);
+        assertThat(comparison.columns()).hasSize(semicolons.columns().size());
+        assertThat(comparison.columns()).allSatisfy(c -> assertThat(c.pValue()).hasValue(1.0));
+    }
+
     private ImportResult importText(String dataset, String name, String content) {
         return datasets.importFile(ALICE, dataset, write(name, content), name, ReadOptions.detect(), Optional.empty(), Map.of());
     }

@@ -72,6 +72,35 @@ class DuckDbTableReaderTest {
     }
 
     @Test
+    void readsTheFlightsJsonArray() throws IOException {
+        TableSummary summary = read("flights-20k.json", ReadOptions.detect());
+
+        assertThat(summary.format()).isEqualTo(DataFormat.JSON);
+        assertThat(summary.rowCount()).isEqualTo(20_000);
+        assertThat(summary.columns()).extracting(c -> c.name() + ":" + c.type() + ":" + c.nullCount())
+                .containsExactly("date:STRING:0", "delay:INTEGER:0", "distance:INTEGER:0", "origin:STRING:0", "destination:STRING:0");
+    }
+
+    @Test
+    void scanStreamsTheRequestedColumnsWithTheTypesOfTheFirstRead() {
+        Path file = write("scan.csv", "a,b,c\n1,x,2.5\n2,,3.5\n");
+        TableSummary summary = reader.read(file, "scan.csv", ReadOptions.detect(), s -> { }, dev.steward.spi.data.TableReader.RowSink.NONE);
+        List<Object> a = new ArrayList<>();
+        List<Object> b = new ArrayList<>();
+
+        reader.scan(file, "scan.csv", ReadOptions.detect(), List.of(summary.columns().get(0), summary.columns().get(1)),
+                column -> column.name().equals("a") ? a::add : b::add);
+
+        assertThat(a).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(b).containsExactlyInAnyOrder("x", null);
+        ColumnSummary renamed = new ColumnSummary(0, "gone", ColumnType.INTEGER, false, 0, 2, Optional.empty(), Optional.empty(),
+                java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty(), Optional.empty());
+        assertThatThrownBy(() -> reader.scan(file, "scan.csv", ReadOptions.detect(), List.of(renamed), column -> value -> { }))
+                .isInstanceOfSatisfying(StewardException.class, e -> assertThat(e.code().name()).isEqualTo("INVALID_STATE"))
+                .hasMessageContaining("no longer gives column 'gone'");
+    }
+
+    @Test
     void readsTheFlightsParquetFile() {
         Path flights = Path.of("../../shared/data/flights-3m.parquet");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(flights), "the shared flights data set is not on this machine");
@@ -127,6 +156,9 @@ class DuckDbTableReaderTest {
         assertInvalid(write("data.xyz", "a b c"), "data.xyz", "cannot tell the format");
         assertInvalid(write("broken.json", "[{\"a\": 1}, {\"a\": "), "broken.json", "cannot read 'broken.json' as json");
         assertInvalid(write("header-only.csv", "a,b\n"), "header-only.csv", "no rows");
+        assertInvalid(write("truncated.csv", "a,b\n1,2\n3,\"unterminated\n"), "truncated.csv", "line 3");
+        assertInvalid(write("truncated.jsonl", "{\"a\": 1}\n{\"a\": 2, \"b\""), "truncated.jsonl", "cannot read 'truncated.jsonl' as jsonl");
+        assertInvalid(write("binary.csv", "a,b\n1,2\n\u0000\u0001\u0002garbage\n"), "binary.csv", "line 3");
     }
 
     private void assertInvalid(Path file, String name, String message) {
