@@ -196,6 +196,14 @@ class DatasetValidationApiTest {
     }
 
     @Test
+    void theOpenApiDocumentDescribesTheRoutes() {
+        assertThat(json(http.get("/api/v1/openapi.json", null)).get("paths").fieldNames()).toIterable().contains(
+                "/api/v1/datasets/{name}/compare", "/api/v1/validation-suites", "/api/v1/validation-suites/{name}",
+                "/api/v1/datasets/{name}/versions/{version}/validate", "/api/v1/datasets/{name}/versions/{version}/reports",
+                "/api/v1/validation-reports/{id}");
+    }
+
+    @Test
     void badSuitesAreRejectedWithTheFieldThatIsWrong() {
         assertError(addSuite("name: x\nchecks:\n  - check: completness\n    column: a\n"), 400, "checks[0].check",
                 "unknown check 'completness'");
