@@ -29,9 +29,13 @@ public final class DataBenchmark {
         Path parquet = Path.of(args.length > 0 ? args[0] : "../shared/data/flights-3m.parquet").toAbsolutePath();
         Path work = Files.createTempDirectory("steward-data-bench-");
         Path csv = work.resolve("flights-3m.csv");
+        Path firstHalf = work.resolve("flights-first-half.parquet");
+        Path secondHalf = work.resolve("flights-second-half.parquet");
         try (Connection duck = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
                 Statement statement = duck.createStatement()) {
             statement.execute("COPY (SELECT * FROM read_parquet('" + parquet + "')) TO '" + csv + "' (HEADER, DELIMITER ',')");
+            statement.execute("COPY (SELECT * FROM read_parquet('" + parquet + "') WHERE date < (SELECT quantile_disc(date, 0.5) FROM read_parquet('" + parquet + "'))) TO '" + firstHalf + "' (FORMAT PARQUET)");
+            statement.execute("COPY (SELECT * FROM read_parquet('" + parquet + "') WHERE date >= (SELECT quantile_disc(date, 0.5) FROM read_parquet('" + parquet + "'))) TO '" + secondHalf + "' (FORMAT PARQUET)");
         }
         System.out.printf("flights-3m: parquet %.1f MB, csv %.1f MB (heap max %d MB)%n", Files.size(parquet) / 1e6, Files.size(csv) / 1e6,
                 Runtime.getRuntime().maxMemory() >> 20);
@@ -51,8 +55,47 @@ public final class DataBenchmark {
                     }
                 }
             }
+            validateAndCompare(steward, caller, firstHalf, secondHalf);
         }
         System.out.println("csv for the pandas comparison: " + csv);
+    }
+
+    /** A suite with every kind of scan check plus drift, and a comparison of the earlier and the later half of the flights. */
+    private static void validateAndCompare(Steward steward, Caller caller, Path firstHalf, Path secondHalf) {
+        for (Path half : new Path[] {firstHalf, secondHalf}) {
+            steward.datasets().importFile(caller, "flights-halves", half, half.getFileName().toString(), ReadOptions.detect(), Optional.empty(),
+                    Map.of());
+        }
+        steward.datasets().addSuite(caller, String.join("\n",
+                "name: flights-bench",
+                "on_failure: report",
+                "checks:",
+                "  - {check: completeness, column: delay}",
+                "  - {check: uniqueness, column: date, severity: warning}",
+                "  - {check: range, column: distance, min: 0, max: 5000}",
+                "  - {check: pattern, column: origin, regex: '[A-Z]{3}'}",
+                "  - {check: allowed_values, column: destination, values: [LAX, SFO, ORD], min_fraction: 0}",
+                "  - {check: quantile, column: delay, q: 0.9, max: 1000}",
+                "  - {check: drift, reference: 1, severity: warning}", ""));
+        for (String round : new String[] {"warm-up", "measured"}) {
+            resetPeaks();
+            long start = System.nanoTime();
+            var report = steward.datasets().validate(caller, "flights-halves", 2, "flights-bench", 0);
+            double validateSeconds = (System.nanoTime() - start) / 1e9;
+            long validatePeak = peakHeap();
+            resetPeaks();
+            start = System.nanoTime();
+            var comparison = steward.datasets().compare("flights-halves", 1, 2, dev.steward.core.data.compare.DriftOptions.DEFAULTS);
+            double compareSeconds = (System.nanoTime() - start) / 1e9;
+            if (round.equals("measured")) {
+                long rows = steward.datasets().version("flights-halves", 2).rowCount();
+                System.out.printf("validate (7 checks incl. drift) of %d rows: %.2f s, peak heap %d MB, passed=%s%n", rows, validateSeconds,
+                        validatePeak >> 20, report.passed());
+                System.out.printf("compare %d vs %d rows, %d columns tested, %d drifted: %.2f s, peak heap %d MB%n",
+                        steward.datasets().version("flights-halves", 1).rowCount(), rows, comparison.testedColumns(), comparison.driftedColumns(),
+                        compareSeconds, peakHeap() >> 20);
+            }
+        }
     }
 
     private static void resetPeaks() {
