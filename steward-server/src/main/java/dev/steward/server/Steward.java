@@ -6,6 +6,9 @@ import dev.steward.artifacts.ArtifactStores;
 import dev.steward.core.audit.AuditLog;
 import dev.steward.core.auth.TokenService;
 import dev.steward.core.data.DatasetService;
+import dev.steward.core.jobs.CommandJobRunner;
+import dev.steward.core.jobs.JobService;
+import dev.steward.core.jobs.SweepJobRunner;
 import dev.steward.core.tracking.TrackingService;
 import dev.steward.data.duckdb.DuckDbTableReader;
 import dev.steward.server.config.StewardConfig;
@@ -13,6 +16,7 @@ import dev.steward.spi.artifact.ArtifactStore;
 import dev.steward.spi.store.MetadataStore;
 import dev.steward.store.jdbc.JdbcMetadataStore;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * One Steward installation wired together: its configuration, the adapters chosen by it, and the
@@ -28,6 +32,7 @@ public final class Steward implements AutoCloseable {
     private final TokenService tokens;
     private final TrackingService tracking;
     private final DatasetService datasets;
+    private final JobService jobs;
     /** Native memory DuckDB may use while reading one dataset file before it spills to disk. */
     private static final String DATA_MEMORY_LIMIT = "1GB";
 
@@ -40,6 +45,8 @@ public final class Steward implements AutoCloseable {
         this.tokens = new TokenService(store, audit, clock);
         this.tracking = new TrackingService(store, artifacts, audit, clock);
         this.datasets = new DatasetService(store, artifacts, new DuckDbTableReader(DATA_MEMORY_LIMIT), audit, clock);
+        this.jobs = new JobService(store, audit, tracking, tokens, clock, config.jobs().directory(), config.jobs().concurrency(),
+                List.of(new CommandJobRunner(), new SweepJobRunner()));
     }
 
     /** Opens the stores named by the configuration (running any pending migrations). */
@@ -87,12 +94,21 @@ public final class Steward implements AutoCloseable {
         return datasets;
     }
 
+    /** The job queue; it runs jobs once the server started it. */
+    public JobService jobs() {
+        return jobs;
+    }
+
     @Override
     public void close() {
         try {
-            store.close();
+            jobs.close();
         } finally {
-            artifacts.close();
+            try {
+                store.close();
+            } finally {
+                artifacts.close();
+            }
         }
     }
 }

@@ -14,6 +14,7 @@ import dev.steward.server.http.Routes;
 import dev.steward.server.mlflow.MlflowRoutes;
 import dev.steward.server.api.TrackingRoutes;
 import dev.steward.server.api.DatasetRoutes;
+import dev.steward.server.api.JobRoutes;
 import dev.steward.spi.Actor;
 import dev.steward.spi.Caller;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -73,9 +74,12 @@ public final class StewardServer implements AutoCloseable {
                 new MlflowRoutes(steward.tracking(), json, steward.config().server().maxArtifactBytes()),
                 new TrackingRoutes(steward.tracking(), json),
                 new DatasetRoutes(steward.datasets(), json, steward.config().home().resolve("tmp"),
-                        steward.config().server().maxArtifactBytes()));
+                        steward.config().server().maxArtifactBytes()),
+                new JobRoutes(steward.jobs(), json));
         HttpServer http = HttpServer.start(steward.config().server(), json, new Authenticator(steward.tokens()), registry, resources);
-        return new StewardServer(steward, http, adminSecret, gcMetrics);
+        StewardServer server = new StewardServer(steward, http, adminSecret, gcMetrics);
+        steward.jobs().start(server.uri());
+        return server;
     }
 
     public int port() {

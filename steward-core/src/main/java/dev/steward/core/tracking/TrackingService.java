@@ -461,6 +461,14 @@ public final class TrackingService {
                 .toList();
     }
 
+    /** Stores a file at {@code path} relative to a run's artifact root (which must be in Steward's artifact tree). */
+    public ArtifactFile putRunArtifact(Caller caller, String runId, String path, InputStream content, long maxBytes) {
+        RunInfo info = getRun(runId).info();
+        String root = ArtifactPaths.treeRoot(info.artifactUri()).orElseThrow(() -> StewardException.invalid("artifact_uri",
+                "run " + runId + " keeps its artifacts at " + info.artifactUri() + ", outside Steward's artifact store"));
+        return putArtifact(caller, root + "/" + ArtifactPaths.file(path), content, maxBytes);
+    }
+
     // ---- helpers -----------------------------------------------------------------------------
 
     private Experiment experiment(StoreTransaction tx, String id) {

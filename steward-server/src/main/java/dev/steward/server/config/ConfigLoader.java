@@ -46,6 +46,8 @@ public final class ConfigLoader {
         defaults.put("store.busy-timeout-ms", "10000");
         defaults.put("store.sqlite-synchronous", "NORMAL");
         defaults.put("artifacts.url", "${home}/artifacts");
+        defaults.put("jobs.concurrency", "0");
+        defaults.put("jobs.directory", "${home}/jobs");
         return defaults;
     }
 
@@ -101,7 +103,10 @@ public final class ConfigLoader {
                 typed.integer("store.pool-size", 1, 1000),
                 typed.integer("store.busy-timeout-ms", 0, 3_600_000),
                 synchronous);
-        return new StewardConfig(absoluteHome, server, store, typed.string("artifacts.url"));
+        int concurrency = typed.integer("jobs.concurrency", 0, 1024);
+        JobsConfig jobs = new JobsConfig(concurrency == 0 ? Runtime.getRuntime().availableProcessors() : concurrency,
+                Path.of(typed.string("jobs.directory")).toAbsolutePath().normalize());
+        return new StewardConfig(absoluteHome, server, store, typed.string("artifacts.url"), jobs);
     }
 
     private static void put(Map<String, String> values, Map<String, String> sources, String key, String value, String source) {

@@ -12,13 +12,15 @@ import java.nio.file.Path;
  * @param server HTTP server settings
  * @param store metadata store settings
  * @param artifactsUrl where artifacts live: a path or {@code file:} URL
+ * @param jobs the job queue
  */
-public record StewardConfig(Path home, ServerConfig server, JdbcStoreConfig store, String artifactsUrl) {
+public record StewardConfig(Path home, ServerConfig server, JdbcStoreConfig store, String artifactsUrl, JobsConfig jobs) {
     public StewardConfig {
         requireNonNull(home, "home is null");
         requireNonNull(server, "server is null");
         requireNonNull(store, "store is null");
         requireNonNull(artifactsUrl, "artifactsUrl is null");
+        requireNonNull(jobs, "jobs is null");
     }
 
     /** The file holding the admin token created on first start. */

@@ -2,6 +2,7 @@ package dev.steward.store.jdbc;
 
 import dev.steward.spi.data.DatasetRepository;
 import dev.steward.spi.data.ValidationRepository;
+import dev.steward.spi.jobs.JobRepository;
 import dev.steward.spi.store.AuditRepository;
 import dev.steward.spi.store.TokenRepository;
 import dev.steward.spi.tracking.TrackingRepository;
@@ -15,7 +16,8 @@ final class JdbcRepositories {
             TokenRepository.class, JdbcTokenRepository::new,
             TrackingRepository.class, JdbcTrackingRepository::new,
             DatasetRepository.class, JdbcDatasetRepository::new,
-            ValidationRepository.class, JdbcValidationRepository::new);
+            ValidationRepository.class, JdbcValidationRepository::new,
+            JobRepository.class, JdbcJobRepository::new);
 
     private JdbcRepositories() {}
 
