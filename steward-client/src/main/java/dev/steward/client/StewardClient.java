@@ -292,6 +292,41 @@ public final class StewardClient implements AutoCloseable {
         return send(request("/api/v1/datasets/" + encodePath(name) + "/versions/" + encodePath(version) + "/reports").GET(), JsonNode.class);
     }
 
+    // ---- jobs --------------------------------------------------------------------------------
+
+    /** Queues a job ({@code command} or {@code sweep}) with its spec; answers the stored job. */
+    public JsonNode submitJob(String kind, int priority, JsonNode spec) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("kind", kind);
+        body.put("priority", priority);
+        body.put("spec", spec);
+        return send(jsonRequest("/api/v1/jobs", "POST", body), JsonNode.class);
+    }
+
+    /** Jobs, newest first; {@code status} may be null for all. */
+    public JsonNode listJobs(String status, int maxResults) {
+        return send(request("/api/v1/jobs?max_results=" + maxResults + (status == null ? "" : "&status=" + encodeQuery(status))).GET(),
+                JsonNode.class);
+    }
+
+    public JsonNode getJob(String id) {
+        return send(request("/api/v1/jobs/" + encodePath(id)).GET(), JsonNode.class);
+    }
+
+    public JsonNode cancelJob(String id, String reason) {
+        return send(jsonRequest("/api/v1/jobs/" + encodePath(id) + "/cancel", "POST", reason == null ? Map.of() : Map.of("reason", reason)),
+                JsonNode.class);
+    }
+
+    public JsonNode retryJob(String id) {
+        return send(jsonRequest("/api/v1/jobs/" + encodePath(id) + "/retry", "POST", Map.of()), JsonNode.class);
+    }
+
+    /** Log text from byte {@code offset}: {@code {"text", "next_offset", "finished"}}. */
+    public JsonNode jobLog(String id, long offset) {
+        return send(request("/api/v1/jobs/" + encodePath(id) + "/logs?offset=" + offset).GET(), JsonNode.class);
+    }
+
     /** Sends a JSON request to any path of the API and returns the JSON answer. */
     public JsonNode call(String method, String path, Object body) {
         HttpRequest.Builder builder = body == null ? request(path).method(method, HttpRequest.BodyPublishers.noBody())

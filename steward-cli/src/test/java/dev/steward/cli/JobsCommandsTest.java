@@ -1,0 +1,121 @@
+package dev.steward.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.steward.server.Steward;
+import dev.steward.server.StewardServer;
+import dev.steward.server.config.ConfigLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobsCommandsTest {
+    private static final Pattern QUEUED = Pattern.compile("queued \\w+ job (\\S+)");
+
+    @TempDir
+    static Path home;
+
+    static StewardServer server;
+    static String url;
+
+    @BeforeAll
+    static void start() {
+        server = StewardServer.start(Steward.open(ConfigLoader.load(home, Map.of(), Map.of("server.port", "0"))));
+        url = server.uri().toString();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static Cli cli(String... args) {
+        String[] all = new String[args.length + 4];
+        all[0] = "--home";
+        all[1] = home.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        all[args.length + 2] = "--url";
+        all[args.length + 3] = url;
+        return Cli.run(all);
+    }
+
+    private static String jobId(Cli cli) {
+        Matcher m = QUEUED.matcher(cli.out());
+        assertThat(m.find()).as(cli.out()).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void aCommandJobStreamsItsLogAndSucceeds() {
+        Cli train = cli("train", "--command", "echo hello from $MLFLOW_RUN_ID", "--priority", "5", "--wait");
+        assertThat(train.status()).as(train.err()).isZero();
+        assertThat(train.out()).contains("hello from ", "succeeded", "(priority 5)");
+        String id = jobId(train);
+
+        assertThat(cli("jobs", "list").out()).contains(id, "command", "succeeded");
+        Cli show = cli("jobs", "show", id);
+        assertThat(show.status()).as(show.err()).isZero();
+        assertThat(show.out()).contains(id, "succeeded", "echo hello");
+        assertThat(cli("jobs", "logs", id).out()).contains("hello from");
+    }
+
+    @Test
+    void aFailingCommandExitsNonZeroAndCanBeRetried() {
+        Cli train = cli("train", "--command", "echo broken >&2; exit 3", "--wait");
+        assertThat(train.status()).isEqualTo(Main.FAILED);
+        assertThat(train.out()).contains("broken", "failed");
+        String id = jobId(train);
+
+        Cli retried = cli("jobs", "retry", id);
+        assertThat(retried.status()).as(retried.err()).isZero();
+        assertThat(cli("jobs", "list", "--status", "failed").out()).contains(id);
+    }
+
+    @Test
+    void aJobFileQueuesASweepAndAQueuedJobCanBeCancelled(@TempDir Path dir) throws IOException {
+        Path sweep = Files.writeString(dir.resolve("sweep.yaml"), """
+                kind: sweep
+                priority: 1
+                command: "echo trial {lr}"
+                grid:
+                  lr: [0.1, 0.2]
+                metric: {name: loss, goal: minimize}
+                """);
+        Cli submitted = cli("train", sweep.toString(), "--wait");
+        assertThat(submitted.status()).as(submitted.out() + submitted.err()).isIn(0, Main.FAILED);
+        assertThat(submitted.out()).contains("queued sweep job");
+
+        Cli slow = cli("train", "--command", "sleep 30", "--max-wall-time", "60");
+        String id = jobId(slow);
+        Cli cancelled = cli("jobs", "cancel", id);
+        assertThat(cancelled.status()).as(cancelled.err()).isZero();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!cli("jobs", "show", id).out().contains("\"cancelled\"") && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(cli("jobs", "show", id).out()).contains("\"cancelled\"");
+    }
+
+    @Test
+    void badInputFailsWithAMessageAndQueuesNothing(@TempDir Path dir) throws IOException {
+        Cli neither = cli("train");
+        assertThat(neither.status()).isEqualTo(Main.FAILED);
+        assertThat(neither.err()).contains("either a job file or --command");
+
+        Path noKind = Files.writeString(dir.resolve("job.yaml"), "command: echo\n");
+        Cli bad = cli("train", noKind.toString());
+        assertThat(bad.status()).isEqualTo(Main.FAILED);
+        assertThat(bad.err()).contains("kind");
+
+        Cli unknown = cli("jobs", "show", "no-such-job");
+        assertThat(unknown.status()).isEqualTo(Main.FAILED);
+        assertThat(unknown.err()).contains("no-such-job");
+    }
+}
