@@ -9,6 +9,8 @@ import dev.steward.core.data.DatasetService;
 import dev.steward.core.jobs.CommandJobRunner;
 import dev.steward.core.jobs.JobService;
 import dev.steward.core.jobs.SweepJobRunner;
+import dev.steward.core.training.TrainJobRunner;
+import dev.steward.train.tribuo.TribuoTrainer;
 import dev.steward.core.tracking.TrackingService;
 import dev.steward.data.duckdb.DuckDbTableReader;
 import dev.steward.server.config.StewardConfig;
@@ -46,7 +48,7 @@ public final class Steward implements AutoCloseable {
         this.tracking = new TrackingService(store, artifacts, audit, clock);
         this.datasets = new DatasetService(store, artifacts, new DuckDbTableReader(DATA_MEMORY_LIMIT), audit, clock);
         this.jobs = new JobService(store, audit, tracking, tokens, clock, config.jobs().directory(), config.jobs().concurrency(),
-                List.of(new CommandJobRunner(), new SweepJobRunner()));
+                List.of(new CommandJobRunner(), new SweepJobRunner(), new TrainJobRunner(datasets, new TribuoTrainer())));
     }
 
     /** Opens the stores named by the configuration (running any pending migrations). */

@@ -457,6 +457,15 @@ public final class DatasetService {
                 .map(r -> ValidationReport.fromJson(r.report())).toList();
     }
 
+    /** Streams the values of {@code columns} of {@code version} (as recorded at import) to {@code sink}, column by column. */
+    public void scan(DatasetVersion version, List<ColumnSummary> columns, TableReader.RowSink sink) {
+        requireNonNull(version, "version is null");
+        withLocalCopies(List.of(version), files -> {
+            reader.scan(files.get(0), version.fileName(), version.readOptions(), columns, sink);
+            return null;
+        });
+    }
+
     /**
      * Lets a consumer (training, evaluation) use a version: an active one always; a quarantined
      * one only with an override reason, which is audited with the purpose.

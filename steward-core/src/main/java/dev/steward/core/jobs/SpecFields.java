@@ -12,27 +12,27 @@ import java.util.Set;
  * Reads the fields of a JSON spec, naming each by its path in errors ({@code guardrails.max_trials})
  * and rejecting keys nobody read. Not thread-safe; one per object.
  */
-final class SpecFields {
+public final class SpecFields {
     private final ObjectNode node;
     private final String prefix;
     private final Set<String> used = new HashSet<>();
 
-    SpecFields(ObjectNode node, String prefix) {
+    public SpecFields(ObjectNode node, String prefix) {
         this.node = node;
         this.prefix = prefix;
     }
 
-    StewardException invalid(String key, String message) {
+    public StewardException invalid(String key, String message) {
         return StewardException.invalid(prefix + key, prefix + key + ": " + message);
     }
 
-    Optional<JsonNode> optional(String key) {
+    public Optional<JsonNode> optional(String key) {
         used.add(key);
         JsonNode value = node.get(key);
         return value == null || value.isNull() ? Optional.empty() : Optional.of(value);
     }
 
-    String requiredText(String key, int maxLength) {
+    public String requiredText(String key, int maxLength) {
         JsonNode value = optional(key).orElseThrow(() -> invalid(key, "is required"));
         if (!value.isTextual() || value.asText().isBlank()) {
             throw invalid(key, "must be a non-empty string");
@@ -43,7 +43,7 @@ final class SpecFields {
         return value.asText();
     }
 
-    Optional<String> optionalText(String key, int maxLength) {
+    public Optional<String> optionalText(String key, int maxLength) {
         Optional<JsonNode> value = optional(key);
         if (value.isEmpty()) {
             return Optional.empty();
@@ -57,7 +57,7 @@ final class SpecFields {
         return Optional.of(value.get().asText());
     }
 
-    Optional<Long> optionalLong(String key, long min, long max) {
+    public Optional<Long> optionalLong(String key, long min, long max) {
         Optional<JsonNode> value = optional(key);
         if (value.isEmpty()) {
             return Optional.empty();
@@ -68,7 +68,7 @@ final class SpecFields {
         return Optional.of(value.get().asLong());
     }
 
-    Optional<ObjectNode> optionalObject(String key) {
+    public Optional<ObjectNode> optionalObject(String key) {
         Optional<JsonNode> value = optional(key);
         if (value.isPresent() && !value.get().isObject()) {
             throw invalid(key, "must be a mapping");
@@ -76,15 +76,15 @@ final class SpecFields {
         return value.map(ObjectNode.class::cast);
     }
 
-    SpecFields nested(String key) {
+    public SpecFields nested(String key) {
         return optionalObject(key).map(o -> new SpecFields(o, prefix + key + ".")).orElse(null);
     }
 
-    String path(String key) {
+    public String path(String key) {
         return prefix + key;
     }
 
-    void done() {
+    public void done() {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!used.contains(name)) {

@@ -461,6 +461,13 @@ public final class TrackingService {
                 .toList();
     }
 
+    /** Opens a file of a run's artifacts ({@code path} relative to the run's artifact root). */
+    public InputStream openRunArtifact(RunInfo info, String path) {
+        String root = ArtifactPaths.treeRoot(info.artifactUri()).orElseThrow(() -> StewardException.notFound("run " + info.runId()
+                + " keeps its artifacts at " + info.artifactUri() + ", outside Steward's artifact store"));
+        return openArtifact(statArtifact(root + "/" + ArtifactPaths.file(path)));
+    }
+
     /** Stores a file at {@code path} relative to a run's artifact root (which must be in Steward's artifact tree). */
     public ArtifactFile putRunArtifact(Caller caller, String runId, String path, InputStream content, long maxBytes) {
         RunInfo info = getRun(runId).info();

@@ -1,0 +1,124 @@
+package dev.steward.core.training;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.steward.core.util.Digests;
+import dev.steward.core.util.StewardVersion;
+import dev.steward.spi.data.ColumnSummary;
+import dev.steward.spi.data.DatasetVersion;
+import dev.steward.spi.training.FittedColumn;
+import dev.steward.spi.training.FittedStep;
+import dev.steward.spi.training.TrainedModel;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The model package, format version 1 (see {@code docs/model-format.md}): a manifest
+ * ({@value #MANIFEST}), the ONNX graph ({@value #ONNX}) and the trainer's native model
+ * ({@value #NATIVE}), kept as run artifacts under {@value #DIRECTORY}/. The model digest is the
+ * SHA-256 of the ONNX graph: training is deterministic, so the same spec on the same data gives
+ * the same digest.
+ */
+public final class ModelPackage {
+    public static final int FORMAT_VERSION = 1;
+    public static final String DIRECTORY = "model";
+    public static final String MANIFEST = "steward-model.json";
+    public static final String ONNX = "model.onnx";
+    public static final String NATIVE = "model.tribuo";
+    static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    private ModelPackage() {
+    }
+
+    static ObjectNode manifest(TrainingPlan plan, List<FittedColumn> columns, List<String> classes, TrainedModel model, Map<String, Double> metrics,
+            long trainingRows, ObjectNode spec) {
+        ObjectNode m = JSON.createObjectNode();
+        m.put("format", "steward-model").put("format_version", FORMAT_VERSION);
+        m.put("model_digest", Digests.sha256Hex(model.onnx()));
+        m.put("task", plan.spec().task().wireName());
+        m.put("algorithm", plan.spec().algorithm());
+        ObjectNode hyper = m.putObject("hyperparameters");
+        new TreeMap<>(plan.spec().hyperparameters()).forEach((k, v) -> hyper.set(k, JSON.valueToTree(v)));
+        ArrayNode inputs = m.putArray("inputs");
+        for (int i = 0; i < columns.size(); i++) {
+            FittedColumn c = columns.get(i);
+            ColumnSummary summary = plan.features().get(i).column();
+            ObjectNode input = inputs.addObject();
+            input.put("name", c.name()).put("datatype", c.categorical() ? "BYTES" : "FP64").put("onnx_type", c.categorical() ? "tensor(string)" : "tensor(double)");
+            input.putArray("shape").add(-1).add(1);
+            input.put("column_type", summary.type().name().toLowerCase()).put("missing", c.categorical() ? "empty string" : "NaN");
+            if (c.categorical()) {
+                FittedStep.OneHot oneHot = (FittedStep.OneHot) c.steps().get(c.steps().size() - 1);
+                ArrayNode categories = input.putArray("categories");
+                oneHot.categories().forEach(categories::add);
+                input.put("unknown_categories", oneHot.errorOnUnknown() ? "error" : "ignore");
+            }
+        }
+        ArrayNode outputs = m.putArray("outputs");
+        if (plan.spec().task().classification()) {
+            outputs.addObject().put("name", "label").put("datatype", "BYTES").put("onnx_type", "tensor(string)").putArray("shape").add(-1);
+            outputs.addObject().put("name", "probabilities").put("datatype", "FP64").put("onnx_type", "tensor(double)").putArray("shape").add(-1)
+                    .add(classes.size());
+            ArrayNode cls = m.putArray("classes");
+            classes.forEach(cls::add);
+        } else {
+            outputs.addObject().put("name", "prediction").put("datatype", "FP64").put("onnx_type", "tensor(double)").putArray("shape").add(-1);
+        }
+        ArrayNode preprocessing = m.putArray("preprocessing");
+        for (FittedColumn c : columns) {
+            ObjectNode column = preprocessing.addObject();
+            column.put("column", c.name()).put("kind", c.categorical() ? "categorical" : "numeric");
+            ArrayNode steps = column.putArray("steps");
+            c.steps().forEach(s -> steps.add(step(s)));
+        }
+        ArrayNode features = m.putArray("features");
+        columns.forEach(c -> c.featureNames().forEach(features::add));
+        ObjectNode metricNode = m.putObject("metrics");
+        new TreeMap<>(metrics).forEach((k, v) -> {
+            if (Double.isFinite(v)) {
+                metricNode.put(k, v);
+            } else {
+                metricNode.putNull(k);
+            }
+        });
+        DatasetVersion v = plan.version();
+        ObjectNode data = m.putArray("training_data").addObject();
+        data.put("dataset", v.datasetName()).put("version", v.version()).put("sha256", v.sha256()).put("rows", v.rowCount())
+                .put("training_rows", trainingRows).put("target", plan.target().name());
+        m.set("spec", spec.deepCopy());
+        m.putObject("code").put("steward_version", StewardVersion.get()).put("java_specification", System.getProperty("java.specification.version"));
+        ObjectNode libraries = m.putObject("libraries");
+        new TreeMap<>(model.libraries()).forEach(libraries::put);
+        ObjectNode files = m.putObject("files");
+        files.putObject(ONNX).put("sha256", Digests.sha256Hex(model.onnx())).put("size", model.onnx().length);
+        files.putObject(NATIVE).put("sha256", Digests.sha256Hex(model.nativeModel())).put("size", model.nativeModel().length)
+                .put("format", model.nativeFormat());
+        return m;
+    }
+
+    private static ObjectNode step(FittedStep s) {
+        ObjectNode n = JSON.createObjectNode();
+        if (s instanceof FittedStep.Impute i) {
+            n.put("step", "impute").put("strategy", i.strategy()).put("value", i.value());
+        } else if (s instanceof FittedStep.ImputeCategory i) {
+            n.put("step", "impute").put("strategy", i.strategy()).put("value", i.value());
+        } else if (s instanceof FittedStep.Standardize st) {
+            n.put("step", "standardize").put("mean", st.mean()).put("scale", st.scale());
+        } else if (s instanceof FittedStep.MinMax mm) {
+            n.put("step", "min_max").put("min", mm.min()).put("range", mm.range());
+        } else if (s instanceof FittedStep.Bucketize b) {
+            ArrayNode boundaries = n.put("step", "bucketize").putArray("boundaries");
+            for (double x : b.boundaries()) {
+                boundaries.add(x);
+            }
+        } else {
+            FittedStep.OneHot o = (FittedStep.OneHot) s;
+            ArrayNode categories = n.put("step", "one_hot").put("handle_unknown", o.errorOnUnknown() ? "error" : "ignore").putArray("categories");
+            o.categories().forEach(categories::add);
+        }
+        return n;
+    }
+}

@@ -1,0 +1,274 @@
+package dev.steward.server;
+
+import static dev.steward.server.StewardServerTest.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.steward.runtime.onnx.OnnxModelRuntime;
+import dev.steward.server.config.ConfigLoader;
+import dev.steward.spi.serving.ModelRuntime;
+import dev.steward.spi.tracking.RunInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Declarative training end to end on penguins: every algorithm, multiclass (with missing values
+ * and categories) and regression, trained as queued jobs; the packaged ONNX graph, run in ONNX
+ * Runtime on the raw validation rows, gives Tribuo's own predictions; two identical runs give the
+ * same model digest; bad specs are refused with the field named and nothing queued.
+ */
+class TrainingJobsTest {
+    private static final String CLASSIFY = """
+            {"experiment": "penguins", "dataset": {"name": "penguins", "version": 1}, "target": "species",
+             "task": "multiclass_classification", "seed": 7,
+             "preprocessing": [
+               {"step": "impute", "columns": ["beak_length_mm", "beak_depth_mm"], "strategy": "median"},
+               {"step": "standardize", "columns": ["beak_length_mm", "beak_depth_mm", "flipper_length_mm", "body_mass_g"]},
+               {"step": "impute", "columns": ["sex"], "strategy": "most_frequent"},
+               {"step": "one_hot", "columns": ["island", "sex"]}],
+             "split": {"holdout": 0.25},
+             "algorithm": {"name": "%s", "hyperparameters": %s}}
+            """;
+    private static final String REGRESS = """
+            {"experiment": "penguins", "dataset": {"name": "penguins", "version": 1}, "target": "body_mass_g", "task": "regression",
+             "features": ["species", "island", "beak_length_mm", "beak_depth_mm", "flipper_length_mm", "sex"],
+             "preprocessing": [
+               {"step": "bucketize", "columns": ["flipper_length_mm"], "bins": 4},
+               {"step": "min_max", "columns": ["beak_length_mm"]},
+               {"step": "impute", "columns": ["sex"], "strategy": "constant", "value": "UNKNOWN"}],
+             "algorithm": {"name": "%s", "hyperparameters": %s}}
+            """;
+
+    @TempDir
+    static Path home;
+
+    static StewardServer server;
+    static HttpTestClient http;
+    static String admin;
+    static List<String[]> rows = new ArrayList<>();
+    static List<String> header;
+    static ModelRuntime runtime;
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = StewardServer.start(Steward.open(ConfigLoader.load(home, Map.of(), Map.of("server.port", "0", "jobs.concurrency", "2"))));
+        http = new HttpTestClient(server.uri());
+        admin = server.createdAdminToken().orElseThrow();
+        byte[] penguins;
+        try (InputStream in = TrainingJobsTest.class.getResourceAsStream("/data/penguins.csv")) {
+            penguins = in.readAllBytes();
+        }
+        String[] lines = new String(penguins, StandardCharsets.UTF_8).split("\r?\n");
+        header = List.of(lines[0].split(","));
+        for (int i = 1; i < lines.length; i++) {
+            rows.add(lines[i].split(",", -1));
+        }
+        HttpResponse<String> upload = http.send(HttpRequest.newBuilder(server.uri().resolve("/api/v1/datasets/penguins/versions?file_name=penguins.csv"))
+                .header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.ofByteArray(penguins)));
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        runtime = new OnnxModelRuntime(1);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"logistic_regression|{\"epochs\": 20}", "cart|{\"max_depth\": 6}", "random_forest|{\"n_trees\": 30}",
+            "xgboost|{\"n_trees\": 30, \"max_depth\": 4}"})
+    void multiclassModelsGiveTheSamePredictionsInOnnxRuntimeAsInTribuo(String algorithm) throws IOException {
+        String[] parts = algorithm.split("\\|");
+        JsonNode job = awaitSuccess(submit(CLASSIFY.formatted(parts[0], parts[1])));
+        RunInfo run = server.steward().tracking().getRun(job.get("run_id").asText()).info();
+        JsonNode manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(artifact(run, "model/steward-model.json"));
+        assertThat(manifest.get("format_version").asInt()).isEqualTo(1);
+        assertThat(manifest.get("classes").toString()).isEqualTo("[\"Adelie\",\"Chinstrap\",\"Gentoo\"]");
+        assertThat(manifest.at("/metrics/accuracy").asDouble()).isGreaterThan(0.8);
+        assertThat(manifest.at("/training_data/0/sha256").asText()).hasSize(64);
+        assertThat(manifest.get("inputs").toString()).contains("\"island\"", "\"BYTES\"", "\"FP64\"", "Torgersen");
+
+        List<String[]> expected = csv(artifact(run, "evaluation/validation_predictions.csv"));
+        try (ModelRuntime.LoadedModel model = runtime.load(artifact(run, "model/model.onnx"))) {
+            Map<String, Object> out = model.run(inputs(expected, manifest));
+            String[] labels = (String[]) out.get("label");
+            double[][] probabilities = (double[][]) out.get("probabilities");
+            assertThat(expected).hasSize(labels.length);
+            for (int i = 0; i < expected.size(); i++) {
+                String[] row = expected.get(i);
+                double[] want = {Double.parseDouble(row[2]), Double.parseDouble(row[3]), Double.parseDouble(row[4])};
+                for (int k = 0; k < 3; k++) {
+                    assertThat(probabilities[i][k]).as("row %s class %d", row[0], k).isCloseTo(want[k], within(1e-5));
+                }
+                if (Math.abs(sorted(want)[2] - sorted(want)[1]) > 1e-5) {
+                    assertThat(labels[i]).as("row %s", row[0]).isEqualTo(row[1]);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"linear_regression|{\"epochs\": 30}", "cart|{}", "random_forest|{\"n_trees\": 20}",
+            "xgboost|{\"n_trees\": 40}"})
+    void regressionModelsGiveTheSamePredictionsInOnnxRuntimeAsInTribuo(String algorithm) throws IOException {
+        String[] parts = algorithm.split("\\|");
+        JsonNode job = awaitSuccess(submit(REGRESS.formatted(parts[0], parts[1])));
+        RunInfo run = server.steward().tracking().getRun(job.get("run_id").asText()).info();
+        JsonNode manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(artifact(run, "model/steward-model.json"));
+        assertThat(manifest.get("task").asText()).isEqualTo("regression");
+        assertThat(manifest.at("/metrics/r2").asDouble()).as(manifest.get("metrics").toString()).isGreaterThan(0.5);
+        List<String[]> expected = csv(artifact(run, "evaluation/validation_predictions.csv"));
+        try (ModelRuntime.LoadedModel model = runtime.load(artifact(run, "model/model.onnx"))) {
+            double[] predictions = (double[]) model.run(inputs(expected, manifest)).get("prediction");
+            for (int i = 0; i < expected.size(); i++) {
+                double want = Double.parseDouble(expected.get(i)[1]);
+                assertThat(predictions[i]).as("row %s", expected.get(i)[0]).isCloseTo(want, within(1e-5 * Math.max(1, Math.abs(want))));
+            }
+        }
+    }
+
+    @Test
+    void theSameSpecOnTheSameDataGivesTheSameModelDigest() {
+        String spec = CLASSIFY.formatted("random_forest", "{\"n_trees\": 10}");
+        JsonNode first = awaitSuccess(submit(spec));
+        JsonNode second = awaitSuccess(submit(spec));
+        assertThat(digest(second)).isEqualTo(digest(first)).hasSize(64);
+        String boosted = REGRESS.formatted("xgboost", "{\"n_trees\": 10}");
+        assertThat(digest(awaitSuccess(submit(boosted)))).isEqualTo(digest(awaitSuccess(submit(boosted))));
+    }
+
+    @Test
+    void badSpecsNameTheFieldAndQueueNothing() {
+        int before = json(http.get("/api/v1/jobs?max_results=1000", admin)).get("jobs").size();
+        assertRefused(CLASSIFY.formatted("cart", "{}").replace("\"species\"", "\"colour\""), "target", "no column 'colour'");
+        assertRefused(CLASSIFY.formatted("cart", "{}").replace("\"target\": \"species\",", ""), "target", "is required");
+        assertRefused(CLASSIFY.formatted("cart", "{}").replace("\"beak_length_mm\", \"beak_depth_mm\"], \"strategy\"",
+                "\"beak_length_mm\", \"wingspan\"], \"strategy\""), "preprocessing[0].columns", "'wingspan' is not a feature");
+        assertRefused(REGRESS.formatted("cart", "{}").replace("\"target\": \"body_mass_g\"", "\"target\": \"island\"")
+                .replace("\"species\", \"island\",", "\"species\","), "task",
+                "regression needs a numeric target");
+        assertRefused(CLASSIFY.formatted("cart", "{}").replace("multiclass_classification", "binary_classification"), "task",
+                "exactly 2 classes");
+        assertRefused(CLASSIFY.formatted("deep_forest", "{}"), "algorithm.name", "unknown algorithm 'deep_forest'");
+        assertRefused(CLASSIFY.formatted("xgboost", "{\"n_trees\": -3}"), "algorithm.hyperparameters.n_trees", "between 1 and 10000");
+        assertRefused(CLASSIFY.formatted("xgboost", "{\"leaves\": 3}"), "algorithm.hyperparameters.leaves", "unknown hyperparameter");
+        assertRefused(CLASSIFY.formatted("linear_regression", "{}"), "algorithm.name", "cannot do multiclass_classification");
+        assertRefused(CLASSIFY.formatted("cart", "{}").replace("\"version\": 1", "\"version\": 9"), "dataset", "version 9");
+        assertThat(json(http.get("/api/v1/jobs?max_results=1000", admin)).get("jobs").size()).isEqualTo(before);
+    }
+
+    @Test
+    void aDivergingTrialIsStoppedAndMarked() {
+        JsonNode job = submit(REGRESS.formatted("linear_regression", "{\"optimizer\": \"sgd\", \"learning_rate\": 1000000, \"epochs\": 5}"));
+        JsonNode done = poll(job.get("id").asText(), j -> !j.get("status").asText().matches("queued|running"));
+        assertThat(done.get("status").asText()).isEqualTo("failed");
+        assertThat(done.get("message").asText()).contains("divergence guardrail");
+        JsonNode run = json(http.get("/api/2.0/mlflow/runs/get?run_id=" + done.get("run_id").asText(), admin)).get("run");
+        assertThat(run.at("/data/tags").toString()).contains("steward.guardrail", "divergence");
+    }
+
+    private static Map<String, Object> inputs(List<String[]> expected, JsonNode manifest) {
+        Map<String, Object> inputs = new HashMap<>();
+        for (JsonNode input : manifest.get("inputs")) {
+            String name = input.get("name").asText();
+            int column = header.indexOf(name);
+            boolean strings = input.get("datatype").asText().equals("BYTES");
+            Object values = strings ? new String[expected.size()] : new double[expected.size()];
+            for (int i = 0; i < expected.size(); i++) {
+                String raw = rows.get(Integer.parseInt(expected.get(i)[0]))[column].trim();
+                if (strings) {
+                    ((String[]) values)[i] = raw;
+                } else {
+                    ((double[]) values)[i] = raw.isEmpty() ? Double.NaN : Double.parseDouble(raw);
+                }
+            }
+            inputs.put(name, values);
+        }
+        return inputs;
+    }
+
+    private static double[] sorted(double[] values) {
+        double[] copy = values.clone();
+        java.util.Arrays.sort(copy);
+        return copy;
+    }
+
+    private static List<String[]> csv(byte[] content) {
+        List<String[]> lines = new ArrayList<>();
+        String[] all = new String(content, StandardCharsets.UTF_8).split("\n");
+        for (int i = 1; i < all.length; i++) {
+            lines.add(all[i].split(","));
+        }
+        return lines;
+    }
+
+    private static byte[] artifact(RunInfo run, String path) throws IOException {
+        try (InputStream in = server.steward().tracking().openRunArtifact(run, path)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static String digest(JsonNode job) {
+        JsonNode run = json(http.get("/api/2.0/mlflow/runs/get?run_id=" + job.get("run_id").asText(), admin)).get("run");
+        for (JsonNode tag : run.at("/data/tags")) {
+            if (tag.get("key").asText().equals("steward.model.digest")) {
+                return tag.get("value").asText();
+            }
+        }
+        throw new AssertionError("no model digest on " + run);
+    }
+
+    private static void assertRefused(String spec, String field, String message) {
+        HttpResponse<String> response = http.post("/api/v1/jobs", admin, "{\"kind\": \"train\", \"spec\": " + spec + "}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(json(response).get("field").asText()).as(response.body()).isEqualTo(field);
+        assertThat(json(response).get("message").asText()).contains(message);
+    }
+
+    private static JsonNode submit(String spec) {
+        HttpResponse<String> response = http.post("/api/v1/jobs", admin, "{\"kind\": \"train\", \"spec\": " + spec + "}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return json(response);
+    }
+
+    private static JsonNode awaitSuccess(JsonNode job) {
+        JsonNode done = poll(job.get("id").asText(), j -> !j.get("status").asText().matches("queued|running"));
+        assertThat(done.get("status").asText()).as(done + "\n" + json(http.get("/api/v1/jobs/" + done.get("id").asText() + "/logs", admin))
+                .get("text").asText()).isEqualTo("succeeded");
+        return done;
+    }
+
+    private static JsonNode poll(String id, java.util.function.Predicate<JsonNode> wanted) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = json(http.get("/api/v1/jobs/" + id, admin));
+            if (wanted.test(last)) {
+                return last;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("timed out: " + last);
+    }
+}
