@@ -10,7 +10,7 @@ import dev.steward.core.jobs.CommandJobRunner;
 import dev.steward.core.jobs.JobService;
 import dev.steward.core.jobs.SweepJobRunner;
 import dev.steward.core.training.TrainJobRunner;
-import dev.steward.train.tribuo.TribuoTrainer;
+import dev.steward.train.tribuo.IsolatedTrainer;
 import dev.steward.core.tracking.TrackingService;
 import dev.steward.data.duckdb.DuckDbTableReader;
 import dev.steward.server.config.StewardConfig;
@@ -47,8 +47,9 @@ public final class Steward implements AutoCloseable {
         this.tokens = new TokenService(store, audit, clock);
         this.tracking = new TrackingService(store, artifacts, audit, clock);
         this.datasets = new DatasetService(store, artifacts, new DuckDbTableReader(DATA_MEMORY_LIMIT), audit, clock);
+        TrainJobRunner training = new TrainJobRunner(datasets, new IsolatedTrainer());
         this.jobs = new JobService(store, audit, tracking, tokens, clock, config.jobs().directory(), config.jobs().concurrency(),
-                List.of(new CommandJobRunner(), new SweepJobRunner(), new TrainJobRunner(datasets, new TribuoTrainer())));
+                List.of(new CommandJobRunner(), new SweepJobRunner(training), training));
     }
 
     /** Opens the stores named by the configuration (running any pending migrations). */

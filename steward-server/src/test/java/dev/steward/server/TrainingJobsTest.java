@@ -11,10 +11,7 @@ import dev.steward.spi.serving.ModelRuntime;
 import dev.steward.spi.tracking.RunInfo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,6 +56,7 @@ class TrainingJobsTest {
     static Path home;
 
     static StewardServer server;
+    static JobsHttp jobs;
     static HttpTestClient http;
     static String admin;
     static List<String[]> rows = new ArrayList<>();
@@ -66,22 +64,16 @@ class TrainingJobsTest {
     static ModelRuntime runtime;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() {
         server = StewardServer.start(Steward.open(ConfigLoader.load(home, Map.of(), Map.of("server.port", "0", "jobs.concurrency", "2"))));
-        http = new HttpTestClient(server.uri());
+        jobs = new JobsHttp(server, server.createdAdminToken().orElseThrow());
+        http = jobs.http();
         admin = server.createdAdminToken().orElseThrow();
-        byte[] penguins;
-        try (InputStream in = TrainingJobsTest.class.getResourceAsStream("/data/penguins.csv")) {
-            penguins = in.readAllBytes();
-        }
-        String[] lines = new String(penguins, StandardCharsets.UTF_8).split("\r?\n");
+        String[] lines = new String(jobs.uploadPenguins(), StandardCharsets.UTF_8).split("\\r?\\n");
         header = List.of(lines[0].split(","));
         for (int i = 1; i < lines.length; i++) {
             rows.add(lines[i].split(",", -1));
         }
-        HttpResponse<String> upload = http.send(HttpRequest.newBuilder(server.uri().resolve("/api/v1/datasets/penguins/versions?file_name=penguins.csv"))
-                .header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.ofByteArray(penguins)));
-        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
         runtime = new OnnxModelRuntime(1);
     }
 
@@ -95,7 +87,7 @@ class TrainingJobsTest {
             "xgboost|{\"n_trees\": 30, \"max_depth\": 4}"})
     void multiclassModelsGiveTheSamePredictionsInOnnxRuntimeAsInTribuo(String algorithm) throws IOException {
         String[] parts = algorithm.split("\\|");
-        JsonNode job = awaitSuccess(submit(CLASSIFY.formatted(parts[0], parts[1])));
+        JsonNode job = jobs.awaitSuccess(submit(CLASSIFY.formatted(parts[0], parts[1])));
         RunInfo run = server.steward().tracking().getRun(job.get("run_id").asText()).info();
         JsonNode manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(artifact(run, "model/steward-model.json"));
         assertThat(manifest.get("format_version").asInt()).isEqualTo(1);
@@ -128,7 +120,7 @@ class TrainingJobsTest {
             "xgboost|{\"n_trees\": 40}"})
     void regressionModelsGiveTheSamePredictionsInOnnxRuntimeAsInTribuo(String algorithm) throws IOException {
         String[] parts = algorithm.split("\\|");
-        JsonNode job = awaitSuccess(submit(REGRESS.formatted(parts[0], parts[1])));
+        JsonNode job = jobs.awaitSuccess(submit(REGRESS.formatted(parts[0], parts[1])));
         RunInfo run = server.steward().tracking().getRun(job.get("run_id").asText()).info();
         JsonNode manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(artifact(run, "model/steward-model.json"));
         assertThat(manifest.get("task").asText()).isEqualTo("regression");
@@ -146,37 +138,37 @@ class TrainingJobsTest {
     @Test
     void theSameSpecOnTheSameDataGivesTheSameModelDigest() {
         String spec = CLASSIFY.formatted("random_forest", "{\"n_trees\": 10}");
-        JsonNode first = awaitSuccess(submit(spec));
-        JsonNode second = awaitSuccess(submit(spec));
+        JsonNode first = jobs.awaitSuccess(submit(spec));
+        JsonNode second = jobs.awaitSuccess(submit(spec));
         assertThat(digest(second)).isEqualTo(digest(first)).hasSize(64);
         String boosted = REGRESS.formatted("xgboost", "{\"n_trees\": 10}");
-        assertThat(digest(awaitSuccess(submit(boosted)))).isEqualTo(digest(awaitSuccess(submit(boosted))));
+        assertThat(digest(jobs.awaitSuccess(submit(boosted)))).isEqualTo(digest(jobs.awaitSuccess(submit(boosted))));
     }
 
     @Test
     void badSpecsNameTheFieldAndQueueNothing() {
-        int before = json(http.get("/api/v1/jobs?max_results=1000", admin)).get("jobs").size();
-        assertRefused(CLASSIFY.formatted("cart", "{}").replace("\"species\"", "\"colour\""), "target", "no column 'colour'");
-        assertRefused(CLASSIFY.formatted("cart", "{}").replace("\"target\": \"species\",", ""), "target", "is required");
-        assertRefused(CLASSIFY.formatted("cart", "{}").replace("\"beak_length_mm\", \"beak_depth_mm\"], \"strategy\"",
+        int before = jobs.jobCount();
+        jobs.assertRefused("train", CLASSIFY.formatted("cart", "{}").replace("\"species\"", "\"colour\""), "target", "no column 'colour'");
+        jobs.assertRefused("train", CLASSIFY.formatted("cart", "{}").replace("\"target\": \"species\",", ""), "target", "is required");
+        jobs.assertRefused("train", CLASSIFY.formatted("cart", "{}").replace("\"beak_length_mm\", \"beak_depth_mm\"], \"strategy\"",
                 "\"beak_length_mm\", \"wingspan\"], \"strategy\""), "preprocessing[0].columns", "'wingspan' is not a feature");
-        assertRefused(REGRESS.formatted("cart", "{}").replace("\"target\": \"body_mass_g\"", "\"target\": \"island\"")
+        jobs.assertRefused("train", REGRESS.formatted("cart", "{}").replace("\"target\": \"body_mass_g\"", "\"target\": \"island\"")
                 .replace("\"species\", \"island\",", "\"species\","), "task",
                 "regression needs a numeric target");
-        assertRefused(CLASSIFY.formatted("cart", "{}").replace("multiclass_classification", "binary_classification"), "task",
+        jobs.assertRefused("train", CLASSIFY.formatted("cart", "{}").replace("multiclass_classification", "binary_classification"), "task",
                 "exactly 2 classes");
-        assertRefused(CLASSIFY.formatted("deep_forest", "{}"), "algorithm.name", "unknown algorithm 'deep_forest'");
-        assertRefused(CLASSIFY.formatted("xgboost", "{\"n_trees\": -3}"), "algorithm.hyperparameters.n_trees", "between 1 and 10000");
-        assertRefused(CLASSIFY.formatted("xgboost", "{\"leaves\": 3}"), "algorithm.hyperparameters.leaves", "unknown hyperparameter");
-        assertRefused(CLASSIFY.formatted("linear_regression", "{}"), "algorithm.name", "cannot do multiclass_classification");
-        assertRefused(CLASSIFY.formatted("cart", "{}").replace("\"version\": 1", "\"version\": 9"), "dataset", "version 9");
-        assertThat(json(http.get("/api/v1/jobs?max_results=1000", admin)).get("jobs").size()).isEqualTo(before);
+        jobs.assertRefused("train", CLASSIFY.formatted("deep_forest", "{}"), "algorithm.name", "unknown algorithm 'deep_forest'");
+        jobs.assertRefused("train", CLASSIFY.formatted("xgboost", "{\"n_trees\": -3}"), "algorithm.hyperparameters.n_trees", "between 1 and 10000");
+        jobs.assertRefused("train", CLASSIFY.formatted("xgboost", "{\"leaves\": 3}"), "algorithm.hyperparameters.leaves", "unknown hyperparameter");
+        jobs.assertRefused("train", CLASSIFY.formatted("linear_regression", "{}"), "algorithm.name", "cannot do multiclass_classification");
+        jobs.assertRefused("train", CLASSIFY.formatted("cart", "{}").replace("\"version\": 1", "\"version\": 9"), "dataset", "version 9");
+        assertThat(jobs.jobCount()).isEqualTo(before);
     }
 
     @Test
     void aDivergingTrialIsStoppedAndMarked() {
         JsonNode job = submit(REGRESS.formatted("linear_regression", "{\"optimizer\": \"sgd\", \"learning_rate\": 1000000, \"epochs\": 5}"));
-        JsonNode done = poll(job.get("id").asText(), j -> !j.get("status").asText().matches("queued|running"));
+        JsonNode done = jobs.awaitEnd(job.get("id").asText());
         assertThat(done.get("status").asText()).isEqualTo("failed");
         assertThat(done.get("message").asText()).contains("divergence guardrail");
         JsonNode run = json(http.get("/api/2.0/mlflow/runs/get?run_id=" + done.get("run_id").asText(), admin)).get("run");
@@ -224,6 +216,10 @@ class TrainingJobsTest {
         }
     }
 
+    private static JsonNode submit(String spec) {
+        return jobs.submit("train", 0, spec);
+    }
+
     private static String digest(JsonNode job) {
         JsonNode run = json(http.get("/api/2.0/mlflow/runs/get?run_id=" + job.get("run_id").asText(), admin)).get("run");
         for (JsonNode tag : run.at("/data/tags")) {
@@ -232,43 +228,5 @@ class TrainingJobsTest {
             }
         }
         throw new AssertionError("no model digest on " + run);
-    }
-
-    private static void assertRefused(String spec, String field, String message) {
-        HttpResponse<String> response = http.post("/api/v1/jobs", admin, "{\"kind\": \"train\", \"spec\": " + spec + "}");
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-        assertThat(json(response).get("field").asText()).as(response.body()).isEqualTo(field);
-        assertThat(json(response).get("message").asText()).contains(message);
-    }
-
-    private static JsonNode submit(String spec) {
-        HttpResponse<String> response = http.post("/api/v1/jobs", admin, "{\"kind\": \"train\", \"spec\": " + spec + "}");
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
-        return json(response);
-    }
-
-    private static JsonNode awaitSuccess(JsonNode job) {
-        JsonNode done = poll(job.get("id").asText(), j -> !j.get("status").asText().matches("queued|running"));
-        assertThat(done.get("status").asText()).as(done + "\n" + json(http.get("/api/v1/jobs/" + done.get("id").asText() + "/logs", admin))
-                .get("text").asText()).isEqualTo("succeeded");
-        return done;
-    }
-
-    private static JsonNode poll(String id, java.util.function.Predicate<JsonNode> wanted) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = json(http.get("/api/v1/jobs/" + id, admin));
-            if (wanted.test(last)) {
-                return last;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("timed out: " + last);
     }
 }

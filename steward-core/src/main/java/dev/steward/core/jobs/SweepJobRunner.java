@@ -24,10 +24,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A hyperparameter sweep over a command ({@code kind: sweep}): grid search (every combination of
- * {@code grid}) or random search ({@code random.parameters}, {@code random.trials},
- * {@code random.seed}); each trial is a {@code command} job with its values put into the
- * command's {@code {name}} placeholders and logged as params. The trials are queued at the
+ * A hyperparameter sweep ({@code kind: sweep}) over a command or a training spec: grid search
+ * (every combination of {@code grid}) or random search ({@code random.parameters},
+ * {@code random.trials}, {@code random.seed}). A command trial is a {@code command} job with its
+ * values put into the command's {@code {name}} placeholders and logged as params; a training trial
+ * is a {@code train} job whose hyperparameters take the trial's values (every value is checked
+ * before anything is queued), and the metric defaults to the spec's. The trials are queued at the
  * sweep's priority and run in parallel up to the queue's limit; the sweep holds no worker while
  * they run. When all ended, the best trial by {@code metric} (read from each trial's run, where
  * the command logged it through MLflow) is recorded on the sweep's run, with a summary of every
@@ -42,6 +44,18 @@ public final class SweepJobRunner implements JobRunner {
     private static final int DEFAULT_MAX_TRIALS = 100;
     private static final int LIMIT_TRIALS = 10_000;
 
+    private final Optional<JobRunner> train;
+
+    /** A sweep runner for command trials only. */
+    public SweepJobRunner() {
+        this.train = Optional.empty();
+    }
+
+    /** A sweep runner for command trials and for trials of {@code train}, the runner of declarative training. */
+    public SweepJobRunner(JobRunner train) {
+        this.train = Optional.of(train);
+    }
+
     @Override
     public String kind() {
         return KIND;
@@ -50,11 +64,22 @@ public final class SweepJobRunner implements JobRunner {
     @Override
     public ObjectNode validate(ObjectNode spec) {
         SpecFields f = new SpecFields(spec, "");
-        String command = f.requiredText("command", 10_000);
+        Optional<ObjectNode> trainSpec = f.optionalObject("train");
+        if (trainSpec.isPresent() && train.isEmpty()) {
+            throw f.invalid("train", "this server cannot train models; sweep a command instead");
+        }
+        if (trainSpec.isPresent() && (spec.has("command") || spec.has("workdir") || spec.has("env"))) {
+            throw f.invalid("command", "a sweep runs either a command or a training spec (train), not both");
+        }
+        String command = trainSpec.isPresent() ? null : f.requiredText("command", 10_000);
+        ObjectNode validatedTrain = trainSpec.map(t -> validateTrial(t, Map.of(), "train")).orElse(null);
         f.optionalText("workdir", 4096);
         f.optionalText("experiment", 500);
         f.optionalText("run_name", 250);
         f.optionalObject("env");
+        if (validatedTrain != null && !spec.has("metric")) {
+            spec.set("metric", validatedTrain.get("metric").deepCopy());
+        }
         ObjectNode metric = f.optionalObject("metric").orElseThrow(() -> f.invalid("metric",
                 "a sweep needs metric: {name: <a metric the command logs>, goal: minimize|maximize}"));
         SpecFields m = new SpecFields(metric, "metric.");
@@ -117,6 +142,11 @@ public final class SweepJobRunner implements JobRunner {
             r.optionalLong("seed", Long.MIN_VALUE, Long.MAX_VALUE);
             r.done();
         }
+        if (trainSpec.isPresent()) {
+            checkTrainParameters(trainSpec.get(), grid, random);
+            f.done();
+            return spec;
+        }
         Set<String> used = new LinkedHashSet<>();
         Matcher matcher = PLACEHOLDER.matcher(command);
         while (matcher.find()) {
@@ -134,6 +164,63 @@ public final class SweepJobRunner implements JobRunner {
         }
         f.done();
         return spec;
+    }
+
+    /** Every value a trial may take must be a valid hyperparameter value of the training spec. */
+    private void checkTrainParameters(ObjectNode trainSpec, Optional<ObjectNode> grid, Optional<ObjectNode> random) {
+        ObjectNode parameters = grid.orElseGet(() -> (ObjectNode) random.get().get("parameters"));
+        String prefix = grid.isPresent() ? "grid." : "random.parameters.";
+        for (Iterator<Map.Entry<String, JsonNode>> it = parameters.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            List<JsonNode> values = new ArrayList<>();
+            if (e.getValue().isArray()) {
+                e.getValue().forEach(values::add);
+            } else {
+                boolean integer = e.getValue().path("integer").asBoolean(false);
+                for (String bound : List.of("min", "max")) {
+                    JsonNode v = e.getValue().get(bound);
+                    values.add(integer ? JSON.getNodeFactory().numberNode((long) Math.floor(v.asDouble())) : v);
+                }
+            }
+            for (JsonNode value : values) {
+                validateTrial(trainSpec, Map.of(e.getKey(), value), prefix + e.getKey());
+            }
+        }
+    }
+
+    private ObjectNode validateTrial(ObjectNode trainSpec, Map<String, JsonNode> values, String field) {
+        try {
+            return train.orElseThrow().validate(trial(trainSpec, values));
+        } catch (dev.steward.spi.StewardException e) {
+            if (e.code() != dev.steward.spi.ErrorCode.INVALID_PARAMETER_VALUE) {
+                throw e;
+            }
+            String inner = e.field().orElse("");
+            String name = values.isEmpty() ? "train." + inner : field;
+            throw dev.steward.spi.StewardException.invalid(name, (values.isEmpty() ? "train." : field + " " + values.values().iterator().next()
+                    + ": ") + e.getMessage());
+        }
+    }
+
+    /** The training spec of a trial: the sweep's, with the trial's values as hyperparameters. */
+    private static ObjectNode trial(ObjectNode trainSpec, Map<String, JsonNode> values) {
+        ObjectNode trial = trainSpec.deepCopy();
+        if (!values.isEmpty()) {
+            ObjectNode hyper = trial.withObject("/algorithm").withObject("/hyperparameters");
+            values.forEach(hyper::set);
+        }
+        return trial;
+    }
+
+    /** The values a trial swept: a command trial's params, or the swept hyperparameters of a training trial. */
+    private static ObjectNode trialParams(JsonNode sweepSpec, JsonNode childSpec) {
+        if (childSpec.has("params")) {
+            return (ObjectNode) childSpec.get("params");
+        }
+        ObjectNode params = JSON.createObjectNode();
+        JsonNode swept = sweepSpec.has("grid") ? sweepSpec.get("grid") : sweepSpec.at("/random/parameters");
+        swept.fieldNames().forEachRemaining(name -> params.set(name, childSpec.at("/algorithm/hyperparameters").get(name)));
+        return params;
     }
 
     private static void checkDistribution(SpecFields r, String name, JsonNode value) {
@@ -186,22 +273,31 @@ public final class SweepJobRunner implements JobRunner {
             if (context.cancelled()) {
                 return Outcome.DONE;
             }
-            ObjectNode trial = JSON.createObjectNode();
-            trial.put("command", substitute(spec.get("command").asText(), trials.get(i)));
-            for (String copied : List.of("workdir", "experiment", "env")) {
-                if (spec.has(copied)) {
-                    trial.set(copied, spec.get(copied));
+            boolean training = spec.has("train");
+            ObjectNode trial;
+            if (training) {
+                trial = trial((ObjectNode) spec.get("train"), trials.get(i));
+                if (!trial.has("experiment") && spec.has("experiment")) {
+                    trial.set("experiment", spec.get("experiment"));
                 }
+            } else {
+                trial = JSON.createObjectNode();
+                trial.put("command", substitute(spec.get("command").asText(), trials.get(i)));
+                for (String copied : List.of("workdir", "experiment", "env")) {
+                    if (spec.has(copied)) {
+                        trial.set(copied, spec.get(copied));
+                    }
+                }
+                ObjectNode params = trial.putObject("params");
+                trials.get(i).forEach(params::set);
             }
             trial.put("run_name", spec.path("run_name").asText(context.run().info().runName()) + "-trial-" + (i + 1));
-            ObjectNode params = trial.putObject("params");
-            trials.get(i).forEach(params::set);
             if (trialLimit.isNumber()) {
-                trial.putObject("guardrails").put("max_wall_time_seconds", trialLimit.asLong());
+                trial.withObject("/guardrails").put("max_wall_time_seconds", trialLimit.asLong());
             }
             notAfter.ifPresent(t -> trial.put("not_after", t));
-            JobRecord child = context.submitChild(CommandJobRunner.KIND, trial);
-            context.log("queued trial " + (i + 1) + "/" + trials.size() + " as " + child.id() + ": " + params);
+            JobRecord child = context.submitChild(training ? train.orElseThrow().kind() : CommandJobRunner.KIND, trial);
+            context.log("queued trial " + (i + 1) + "/" + trials.size() + " as " + child.id() + ": " + trials.get(i));
         }
         return Outcome.AWAITING_CHILDREN;
     }
@@ -225,7 +321,7 @@ public final class SweepJobRunner implements JobRunner {
             if (child.message().map(m -> m.contains("sweep's max_wall_time_seconds") || m.contains("sweep max_wall_time_seconds")).orElse(false)) {
                 deadlineTripped = true;
             }
-            row.set("params", JSON.readTree(child.spec()).path("params"));
+            row.set("params", trialParams(spec, JSON.readTree(child.spec())));
             if (child.runId().isEmpty()) {
                 continue;
             }
@@ -257,7 +353,7 @@ public final class SweepJobRunner implements JobRunner {
         List<KeyValue> tags = new ArrayList<>();
         tags.add(new KeyValue("steward.sweep.best_run_id", bestRun.info().runId()));
         tags.add(new KeyValue("steward.sweep.best_job_id", best.id()));
-        JSON.readTree(best.spec()).path("params").fields().forEachRemaining(e -> tags.add(new KeyValue("steward.sweep.best." + e.getKey(),
+        trialParams(spec, JSON.readTree(best.spec())).fields().forEachRemaining(e -> tags.add(new KeyValue("steward.sweep.best." + e.getKey(),
                 e.getValue().asText())));
         context.tracking().logBatch(context.caller(), runId, List.of(new Metric("best_" + metric, bestValue, System.currentTimeMillis(), 0)),
                 List.of(), tags);

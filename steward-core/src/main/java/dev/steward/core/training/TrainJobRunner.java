@@ -87,6 +87,7 @@ public final class TrainJobRunner implements JobRunner {
         ObjectNode dataset = filled.withObject("/dataset");
         dataset.remove("digest");
         dataset.put("version", version.version());
+        filled.putObject("metric").put("name", parsed.metric().name()).put("goal", parsed.metric().maximize() ? "maximize" : "minimize");
         ObjectNode hyper = filled.withObject("/algorithm").putObject("hyperparameters");
         new TreeMap<>(parsed.hyperparameters()).forEach((k, v) -> hyper.set(k, ModelPackage.JSON.valueToTree(v)));
         return filled;
@@ -230,17 +231,11 @@ public final class TrainJobRunner implements JobRunner {
         long estimate = cells * BYTES_PER_CELL + (64L << 20);
         long estimateMb = estimate >> 20;
         long limitMb = plan.spec().guardrails().maxMemoryMb();
-        Runtime runtime = Runtime.getRuntime();
-        long availableMb = (runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory())) >> 20;
         context.log("memory estimate: " + estimateMb + " MB (" + plan.version().rowCount() + " rows x " + plan.estimatedFeatureCount()
-                + " features); heap available: " + availableMb + " MB");
+                + " features)" + (limitMb > 0 ? "; limit " + limitMb + " MB" : ""));
         if (limitMb > 0 && estimateMb > limitMb) {
-            throw new JobFailure("the memory estimate of " + estimateMb + " MB exceeds guardrails.max_memory_mb = " + limitMb,
-                    Optional.of("max_memory_mb"));
-        }
-        if (estimateMb > availableMb) {
-            throw new JobFailure("the memory estimate of " + estimateMb + " MB exceeds the " + availableMb
-                    + " MB the server's heap has free; use fewer rows or features, or give the server more heap (-Xmx)", Optional.of("max_memory_mb"));
+            throw new JobFailure("the memory estimate of " + estimateMb + " MB exceeds guardrails.max_memory_mb = " + limitMb
+                    + "; train on fewer rows or features, or raise the limit", Optional.of("max_memory_mb"));
         }
     }
 
@@ -392,8 +387,16 @@ public final class TrainJobRunner implements JobRunner {
             return !context.cancelled();
         };
         TrainingRequest request = new TrainingRequest(spec.task(), spec.algorithm(), spec.hyperparameters(), spec.seed(), fitted, target.classes(),
-                Preprocessor.featureNames(fitted), x, y, xv, yv, listener, () -> stop.get() || context.cancelled());
-        TrainedModel model = trainWithin(context, spec, request, stop);
+                Preprocessor.featureNames(fitted), x, y, xv, yv, spec.guardrails().maxMemoryMb(), listener, () -> stop.get() || context.cancelled());
+        TrainedModel model;
+        try {
+            model = trainWithin(context, spec, request, stop);
+        } catch (StewardException | JobFailure e) {
+            if (diverged.get() == null) {
+                throw e;
+            }
+            model = null;
+        }
         if (diverged.get() != null) {
             throw new JobFailure("stopped: " + diverged.get() + " (the divergence guardrail)", Optional.of("divergence"));
         }
@@ -432,6 +435,20 @@ public final class TrainJobRunner implements JobRunner {
     private TrainedModel trainWithin(JobContext context, TrainingSpec spec, TrainingRequest request, AtomicBoolean stop) throws Exception {
         long limit = spec.guardrails().maxWallTimeSeconds();
         long deadline = limit > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(limit) : Long.MAX_VALUE;
+        String guardrail = "max_wall_time_seconds";
+        long notAfter = spec.guardrails().notAfter();
+        if (notAfter > 0) {
+            long left = notAfter - System.currentTimeMillis();
+            if (left <= 0) {
+                throw new JobFailure("the sweep's max_wall_time_seconds passed before this trial could start", Optional.of("sweep max_wall_time_seconds"));
+            }
+            long sweepDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(left);
+            if (sweepDeadline < deadline) {
+                deadline = sweepDeadline;
+                guardrail = "sweep max_wall_time_seconds";
+            }
+        }
+        long started = System.nanoTime();
         Future<TrainedModel> future = training.submit(() -> trainer.train(request));
         while (true) {
             try {
@@ -445,7 +462,8 @@ public final class TrainJobRunner implements JobRunner {
                 if (System.nanoTime() > deadline) {
                     stop.set(true);
                     future.cancel(true);
-                    throw new JobFailure("stopped after " + limit + " s: the max_wall_time_seconds guardrail", Optional.of("max_wall_time_seconds"));
+                    throw new JobFailure("stopped after " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + " s: the " + guardrail
+                            + " guardrail", Optional.of(guardrail));
                 }
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof StewardException s) {

@@ -51,10 +51,11 @@ public record TrainingSpec(String dataset, OptionalInt version, Optional<String>
 
     /**
      * @param maxWallTimeSeconds stop training after this long (0: no limit)
-     * @param maxMemoryMb refuse to start when the estimated memory exceeds this (0: the heap's free space)
+     * @param maxMemoryMb refuse to start when the estimated memory exceeds this, and the heap limit of the training (0: none)
      * @param divergenceAfter stop when the validation loss is worse than the baseline's after this
      *     many iterations (0: only NaN or infinite losses stop training)
+     * @param notAfter stop at this time, epoch milliseconds (0: never; set by sweeps for their deadline)
      */
-    public record Guardrails(long maxWallTimeSeconds, long maxMemoryMb, int divergenceAfter) {
+    public record Guardrails(long maxWallTimeSeconds, long maxMemoryMb, int divergenceAfter, long notAfter) {
     }
 }

@@ -84,6 +84,8 @@ public final class TrainingSpecParser {
         a.done();
         TrainingSpec.Objective objective = objective(f, task);
         TrainingSpec.Guardrails guardrails = guardrails(f);
+        long notAfter = f.optionalLong("not_after", 0, Long.MAX_VALUE).orElse(0L);
+        guardrails = new TrainingSpec.Guardrails(guardrails.maxWallTimeSeconds(), guardrails.maxMemoryMb(), guardrails.divergenceAfter(), notAfter);
         Optional<String> experiment = f.optionalText("experiment", 500);
         Optional<String> runName = f.optionalText("run_name", 250);
         Optional<String> override = f.optionalText("override_reason", 1000);
@@ -289,12 +291,12 @@ public final class TrainingSpecParser {
     private static TrainingSpec.Guardrails guardrails(SpecFields f) {
         SpecFields g = f.nested("guardrails");
         if (g == null) {
-            return new TrainingSpec.Guardrails(0, 0, 0);
+            return new TrainingSpec.Guardrails(0, 0, 0, 0);
         }
         long wall = g.optionalLong("max_wall_time_seconds", 1, 30L * 24 * 3600).orElse(0L);
         long memory = g.optionalLong("max_memory_mb", 1, 1L << 30).orElse(0L);
         int after = g.optionalLong("divergence_after_iterations", 1, 1_000_000).map(Long::intValue).orElse(0);
         g.done();
-        return new TrainingSpec.Guardrails(wall, memory, after);
+        return new TrainingSpec.Guardrails(wall, memory, after, 0);
     }
 }

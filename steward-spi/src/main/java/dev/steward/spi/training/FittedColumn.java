@@ -10,7 +10,7 @@ import java.util.List;
  * gives one feature (named after the column); a categorical column ends in {@link FittedStep.OneHot}
  * and gives one feature per category ({@code column=category}).
  */
-public record FittedColumn(String name, boolean categorical, List<FittedStep> steps) {
+public record FittedColumn(String name, boolean categorical, List<FittedStep> steps) implements java.io.Serializable {
     public FittedColumn {
         requireNonNull(name, "name is null");
         steps = List.copyOf(steps);

@@ -10,7 +10,7 @@ import java.util.List;
  * exactly the arithmetic given here, so that the ONNX export can repeat it bit for bit;
  * categorical steps map a string (the empty string meaning missing) to one or more features.
  */
-public sealed interface FittedStep {
+public sealed interface FittedStep extends java.io.Serializable {
     /** Replaces a missing number (NaN) by {@code value}, fitted by {@code strategy}. */
     record Impute(String strategy, double value) implements FittedStep {
         public Impute {

@@ -14,10 +14,11 @@ import java.util.function.BooleanSupplier;
  *
  * @param validationFeatures rows the trainer predicts after training (and may score per iteration)
  * @param validationTarget their targets, for per-iteration metrics
+ * @param maxHeapMb the memory the training may use, in MB (0: the trainer's default)
  */
 public record TrainingRequest(Task task, String algorithm, Map<String, Object> hyperparameters, long seed, List<FittedColumn> inputs,
         List<String> classes, List<String> featureNames, double[][] features, double[] target, double[][] validationFeatures,
-        double[] validationTarget, IterationListener listener, BooleanSupplier cancelled) {
+        double[] validationTarget, long maxHeapMb, IterationListener listener, BooleanSupplier cancelled) {
     public TrainingRequest {
         requireNonNull(task, "task is null");
         requireNonNull(algorithm, "algorithm is null");

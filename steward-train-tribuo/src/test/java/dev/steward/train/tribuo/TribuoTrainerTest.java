@@ -74,7 +74,7 @@ class TribuoTrainerTest {
         }
         List<String> classes = task.classification() ? List.of("low", "mid", "high") : List.of();
         TrainedModel model = new TribuoTrainer().train(new TrainingRequest(task, algorithm, hyper, 11, columns, classes,
-                List.of("x", "flag", "colour=blue", "colour=green", "colour=red"), features, target, features, target,
+                List.of("x", "flag", "colour=blue", "colour=green", "colour=red"), features, target, features, target, 0,
                 TrainingRequest.IterationListener.NONE, () -> false));
         try (ModelRuntime.LoadedModel loaded = RUNTIME.load(model.onnx())) {
             Map<String, Object> out = loaded.run(Map.of("x", x, "flag", flag, "colour", colour));

@@ -1,0 +1,120 @@
+package dev.steward.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steward.server.config.ConfigLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sweeps of declarative training on one worker: the best trial by the spec's metric, a summary of
+ * every trial, an urgent job that starts before the sweep's next trial, a trial stopped by its
+ * time limit, and grids with values the algorithm refuses.
+ */
+class TrainingSweepsTest {
+    private static final String TRAIN = """
+            {"dataset": {"name": "penguins"}, "target": "species", "task": "multiclass_classification",
+             "preprocessing": [{"step": "standardize", "columns": ["beak_length_mm", "beak_depth_mm", "flipper_length_mm", "body_mass_g"]}],
+             "algorithm": {"name": "%s"}, "metric": {"name": "f1_macro"}}
+            """;
+
+    @TempDir
+    static Path home;
+
+    static StewardServer server;
+    static JobsHttp jobs;
+
+    @BeforeAll
+    static void start() {
+        server = StewardServer.start(Steward.open(ConfigLoader.load(home, Map.of(), Map.of("server.port", "0", "jobs.concurrency", "1"))));
+        jobs = new JobsHttp(server, server.createdAdminToken().orElseThrow());
+        jobs.uploadPenguins();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void aGridSweepTrainsEveryTrialAndKeepsTheBestWhileAnUrgentRetrainGoesFirst() throws IOException {
+        JsonNode sweep = jobs.submit("sweep", -5, "{\"experiment\": \"sweeps\", \"train\": " + TRAIN.formatted("cart")
+                + ", \"grid\": {\"max_depth\": [1, 2, 8], \"min_child_weight\": [1]}}");
+        String sweepId = sweep.get("id").asText();
+        JobsHttp.poll(() -> jobs.children(sweepId), trials -> trials.size() == 3 && trials.findValuesAsText("status").contains("running"));
+
+        JsonNode urgent = jobs.submit("train", 10, TRAIN.formatted("logistic_regression"));
+        JsonNode done = jobs.awaitSuccess(sweep);
+
+        Instant urgentStart = Instant.parse(jobs.job(urgent.get("id").asText()).get("started_at").asText());
+        long trialsAfterUrgent = 0;
+        for (JsonNode trial : jobs.children(sweepId)) {
+            assertThat(trial.get("status").asText()).isEqualTo("succeeded");
+            assertThat(trial.get("kind").asText()).isEqualTo("train");
+            if (Instant.parse(trial.get("started_at").asText()).isAfter(urgentStart)) {
+                trialsAfterUrgent++;
+            }
+        }
+        assertThat(trialsAfterUrgent).as("the urgent training started before the sweep's second trial").isEqualTo(2);
+
+        JsonNode run = jobs.run(done.get("run_id").asText());
+        assertThat(run.at("/data/metrics/0/key").asText()).isEqualTo("best_f1_macro");
+        assertThat(run.at("/data/tags").toString()).contains("steward.sweep.best.max_depth", "steward.sweep.best_run_id");
+        JsonNode summary;
+        try (InputStream in = server.steward().tracking().openRunArtifact(server.steward().tracking().getRun(done.get("run_id").asText()).info(),
+                "sweep_summary.json")) {
+            summary = new ObjectMapper().readTree(in);
+        }
+        assertThat(summary.get("trials")).hasSize(3);
+        assertThat(summary.get("metric").asText()).isEqualTo("f1_macro");
+        double best = summary.get("best_f1_macro").asDouble();
+        for (JsonNode trial : summary.get("trials")) {
+            assertThat(trial.get("f1_macro").asDouble()).isLessThanOrEqualTo(best);
+            assertThat(trial.at("/params/max_depth").isNumber()).isTrue();
+        }
+        JsonNode bestRun = jobs.run(summary.get("best_run_id").asText());
+        assertThat(bestRun.at("/data/tags").toString()).contains("steward.model.digest");
+    }
+
+    @Test
+    void aTrialOverItsTimeLimitIsStoppedAndMarked() {
+        JsonNode sweep = jobs.submit("sweep", 0, "{\"train\": " + TRAIN.formatted("xgboost")
+                + ", \"grid\": {\"n_trees\": [5, 10000], \"max_depth\": [12]}, \"guardrails\": {\"trial_max_wall_time_seconds\": 3}}");
+        JsonNode done = jobs.awaitSuccess(sweep);
+        JsonNode slow = null;
+        for (JsonNode trial : jobs.children(sweep.get("id").asText())) {
+            if (trial.at("/spec/algorithm/hyperparameters/n_trees").asInt() == 10000) {
+                slow = trial;
+            } else {
+                assertThat(trial.get("status").asText()).isEqualTo("succeeded");
+            }
+        }
+        assertThat(slow.get("status").asText()).isEqualTo("failed");
+        assertThat(slow.get("message").asText()).contains("max_wall_time_seconds guardrail");
+        assertThat(jobs.run(slow.get("run_id").asText()).at("/data/tags").toString()).contains("steward.guardrail", "max_wall_time_seconds");
+        assertThat(done.get("status").asText()).isEqualTo("succeeded");
+    }
+
+    @Test
+    void gridValuesTheAlgorithmRefusesAreNamedAndNothingIsQueued() {
+        int before = jobs.jobCount();
+        jobs.assertRefused("sweep", "{\"train\": " + TRAIN.formatted("xgboost") + ", \"grid\": {\"max_depth\": [3, 100]}}",
+                "grid.max_depth", "between 1 and 64");
+        jobs.assertRefused("sweep", "{\"train\": " + TRAIN.formatted("xgboost") + ", \"grid\": {\"depth\": [3]}}",
+                "grid.depth", "unknown hyperparameter");
+        jobs.assertRefused("sweep", "{\"train\": " + TRAIN.formatted("xgboost").replace("species", "wings")
+                + ", \"grid\": {\"max_depth\": [3]}}", "train.target", "no column 'wings'");
+        jobs.assertRefused("sweep", "{\"train\": " + TRAIN.formatted("cart") + ", \"random\": {\"parameters\": {\"max_depth\": {\"min\": 0, \"max\": 5,"
+                + " \"integer\": true}}, \"trials\": 3}}", "random.parameters.max_depth", "between 1 and 1000");
+        assertThat(jobs.jobCount()).isEqualTo(before);
+    }
+}

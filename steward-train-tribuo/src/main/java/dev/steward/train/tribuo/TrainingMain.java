@@ -1,0 +1,91 @@
+package dev.steward.train.tribuo;
+
+import dev.steward.spi.ErrorCode;
+import dev.steward.spi.StewardException;
+import dev.steward.spi.training.FittedColumn;
+import dev.steward.spi.training.Task;
+import dev.steward.spi.training.TrainedModel;
+import dev.steward.spi.training.TrainingRequest;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The training process started by {@link IsolatedTrainer}: reads a request, trains with
+ * {@link TribuoTrainer}, prints iteration metrics as {@code steward-iteration <step> <name> <value>}
+ * lines, and writes the result (or the error) atomically. Not an API.
+ */
+public final class TrainingMain {
+    private TrainingMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        WireRequest wire;
+        try (ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(Files.newInputStream(Path.of(args[0])), 1 << 16))) {
+            wire = (WireRequest) in.readObject();
+        }
+        Object result;
+        try {
+            TrainingRequest request = wire.toRequest((step, metrics) -> {
+                metrics.forEach((name, value) -> System.out.println(IsolatedTrainer.ITERATION + step + " " + name + " " + value));
+                System.out.flush();
+                return true;
+            });
+            result = WireResult.of(new TribuoTrainer().train(request));
+        } catch (StewardException e) {
+            result = new WireError(e.code().name(), e.field().orElse(null), e.getMessage());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            e.printStackTrace();
+            result = new WireError(ErrorCode.INTERNAL_ERROR.name(), null, String.valueOf(e));
+        }
+        Path out = Path.of(args[1]);
+        Path partial = out.resolveSibling(out.getFileName() + ".partial");
+        try (ObjectOutputStream o = new ObjectOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16))) {
+            o.writeObject(result);
+        }
+        Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE);
+        System.exit(0);
+    }
+
+    record WireRequest(Task task, String algorithm, HashMap<String, Object> hyperparameters, long seed, List<FittedColumn> inputs,
+            List<String> classes, List<String> featureNames, double[][] features, double[] target, double[][] validationFeatures,
+            double[] validationTarget) implements Serializable {
+        static WireRequest of(TrainingRequest r) {
+            return new WireRequest(r.task(), r.algorithm(), new HashMap<>(r.hyperparameters()), r.seed(), List.copyOf(r.inputs()),
+                    List.copyOf(r.classes()), List.copyOf(r.featureNames()), r.features(), r.target(), r.validationFeatures(), r.validationTarget());
+        }
+
+        TrainingRequest toRequest(TrainingRequest.IterationListener listener) {
+            return new TrainingRequest(task, algorithm, hyperparameters, seed, inputs, classes, featureNames, features, target, validationFeatures,
+                    validationTarget, 0, listener, () -> false);
+        }
+    }
+
+    record WireResult(byte[] onnx, byte[] nativeModel, String nativeFormat, double[][] validationScores, HashMap<String, String> libraries)
+            implements Serializable {
+        static WireResult of(TrainedModel m) {
+            return new WireResult(m.onnx(), m.nativeModel(), m.nativeFormat(), m.validationScores(), new HashMap<>(m.libraries()));
+        }
+
+        TrainedModel toModel() {
+            return new TrainedModel(onnx, nativeModel, nativeFormat, validationScores, libraries);
+        }
+    }
+
+    record WireError(String code, String field, String message) implements Serializable {
+        StewardException toException() {
+            if (field != null) {
+                return StewardException.invalid(field, message);
+            }
+            return StewardException.of(ErrorCode.valueOf(code), message);
+        }
+    }
+}
