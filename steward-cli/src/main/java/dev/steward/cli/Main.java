@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "steward", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Steward: track, version, train, register, serve and monitor machine-learning models.",
         subcommands = {ServerCommand.class, TokenCommand.class, AuditCommand.class, ExperimentsCommand.class, RunsCommand.class,
-                RunCommand.class, DataCommand.class, TrainCommand.class, JobsCommand.class, VersionCommand.class,
+                RunCommand.class, DataCommand.class, TrainCommand.class, JobsCommand.class, EvaluateCommand.class, VersionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status of a command that failed because of what it was asked or found. */

@@ -20,12 +20,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code steward train --command "python train.py"} or {@code steward train job.yaml}: queues a
+ * {@code steward train spec.yaml} or {@code steward train --command "python train.py"}: queues a
  * job on the server (which runs it as a tracked, guarded run) and, with {@code --wait}, follows
- * its log and exits with 0 when it succeeded, 1 otherwise.
+ * its log and exits with 0 when it succeeded, 1 otherwise. A file is a training spec unless its
+ * {@code kind} says sweep or command.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Queue a training job on the server: an external command (--command) or a job file (kind: command or sweep).")
+        description = "Queue a training job on the server: a training spec file (or a sweep/command job file with kind), or an external command (--command).")
 final class TrainCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -37,7 +38,7 @@ final class TrainCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "JOB.yaml",
-            description = "A job file: kind (command or sweep), priority, and the spec's fields at the top level.")
+            description = "A training spec (YAML or JSON); or a job file with kind: sweep or command. priority may be given at the top level.")
     Path file;
 
     @Option(names = "--command", paramLabel = "CMD", description = "Run this shell command as the job (in the server's environment).")
@@ -82,10 +83,10 @@ final class TrainCommand implements Callable<Integer> {
             }
             jobSpec = (ObjectNode) root;
             JsonNode kindNode = jobSpec.remove("kind");
-            if (kindNode == null || !kindNode.isTextual()) {
-                throw StewardException.invalid("kind", file + " needs 'kind': command or sweep");
+            if (kindNode != null && !kindNode.isTextual()) {
+                throw StewardException.invalid("kind", file + ": 'kind' must be train, sweep or command");
             }
-            kind = kindNode.asText();
+            kind = kindNode == null ? "train" : kindNode.asText();
             JsonNode priorityNode = jobSpec.remove("priority");
             jobPriority = priority != null ? priority : priorityNode == null ? 0 : priorityNode.asInt();
         } else {

@@ -104,15 +104,47 @@ class JobsCommandsTest {
     }
 
     @Test
+    void aTrainingSpecTrainsAndTheModelIsEvaluated(@TempDir Path dir) throws IOException {
+        Path penguins = dir.resolve("penguins.csv");
+        try (var in = JobsCommandsTest.class.getResourceAsStream("/data/penguins.csv")) {
+            Files.copy(in, penguins);
+        }
+        assertThat(cli("data", "import", "penguins", penguins.toString()).status()).isZero();
+        Path spec = Files.writeString(dir.resolve("penguins.yaml"), """
+                experiment: penguins
+                dataset: {name: penguins, version: 1}
+                target: species
+                task: multiclass_classification
+                preprocessing:
+                  - {step: standardize, columns: [beak_length_mm, beak_depth_mm, flipper_length_mm, body_mass_g]}
+                algorithm:
+                  name: random_forest
+                  hyperparameters: {n_trees: 20}
+                """);
+        Cli train = cli("train", spec.toString(), "--wait");
+        assertThat(train.status()).as(train.out() + train.err()).isZero();
+        assertThat(train.out()).contains("queued train job", "model ", "succeeded");
+        Matcher run = Pattern.compile("\\(run (\\w+)\\)").matcher(train.out());
+        assertThat(run.find()).isTrue();
+
+        Cli evaluate = cli("evaluate", "--model", run.group(1), "--data", "penguins@1");
+        assertThat(evaluate.status()).as(evaluate.err()).isZero();
+        assertThat(evaluate.out()).contains("344 rows", "accuracy", "f1_macro", "confusion matrix", "Gentoo");
+        Cli badData = cli("evaluate", "--model", run.group(1), "--data", "penguins");
+        assertThat(badData.status()).isEqualTo(Main.FAILED);
+        assertThat(badData.err()).contains("NAME@VERSION");
+    }
+
+    @Test
     void badInputFailsWithAMessageAndQueuesNothing(@TempDir Path dir) throws IOException {
         Cli neither = cli("train");
         assertThat(neither.status()).isEqualTo(Main.FAILED);
         assertThat(neither.err()).contains("either a job file or --command");
 
-        Path noKind = Files.writeString(dir.resolve("job.yaml"), "command: echo\n");
-        Cli bad = cli("train", noKind.toString());
+        Path notASpec = Files.writeString(dir.resolve("job.yaml"), "command: echo\n");
+        Cli bad = cli("train", notASpec.toString());
         assertThat(bad.status()).isEqualTo(Main.FAILED);
-        assertThat(bad.err()).contains("kind");
+        assertThat(bad.err()).contains("dataset");
 
         Cli unknown = cli("jobs", "show", "no-such-job");
         assertThat(unknown.status()).isEqualTo(Main.FAILED);

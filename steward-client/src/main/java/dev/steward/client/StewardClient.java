@@ -294,7 +294,7 @@ public final class StewardClient implements AutoCloseable {
 
     // ---- jobs --------------------------------------------------------------------------------
 
-    /** Queues a job ({@code command} or {@code sweep}) with its spec; answers the stored job. */
+    /** Queues a job ({@code train}, {@code command} or {@code sweep}) with its spec; answers the stored job. */
     public JsonNode submitJob(String kind, int priority, JsonNode spec) {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put("kind", kind);
@@ -325,6 +325,24 @@ public final class StewardClient implements AutoCloseable {
     /** Log text from byte {@code offset}: {@code {"text", "next_offset", "finished"}}. */
     public JsonNode jobLog(String id, long offset) {
         return send(request("/api/v1/jobs/" + encodePath(id) + "/logs?offset=" + offset).GET(), JsonNode.class);
+    }
+
+    // ---- evaluation --------------------------------------------------------------------------
+
+    /**
+     * Evaluates the model package of run {@code runId} on a dataset version in the server's ONNX
+     * Runtime; answers the report (metrics, confusion matrix, the evaluation run's id).
+     * {@code overrideReason} may be null (needed only for a quarantined version).
+     */
+    public JsonNode evaluate(String runId, String dataset, int version, String overrideReason) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("run_id", runId);
+        body.put("dataset", dataset);
+        body.put("version", version);
+        if (overrideReason != null) {
+            body.put("override_reason", overrideReason);
+        }
+        return send(jsonRequest("/api/v1/evaluations", "POST", body), JsonNode.class);
     }
 
     /** Sends a JSON request to any path of the API and returns the JSON answer. */

@@ -9,7 +9,9 @@ import dev.steward.core.data.DatasetService;
 import dev.steward.core.jobs.CommandJobRunner;
 import dev.steward.core.jobs.JobService;
 import dev.steward.core.jobs.SweepJobRunner;
+import dev.steward.core.training.ModelEvaluator;
 import dev.steward.core.training.TrainJobRunner;
+import dev.steward.runtime.onnx.OnnxModelRuntime;
 import dev.steward.train.tribuo.IsolatedTrainer;
 import dev.steward.core.tracking.TrackingService;
 import dev.steward.data.duckdb.DuckDbTableReader;
@@ -35,6 +37,8 @@ public final class Steward implements AutoCloseable {
     private final TrackingService tracking;
     private final DatasetService datasets;
     private final JobService jobs;
+    private final OnnxModelRuntime runtime;
+    private final ModelEvaluator evaluator;
     /** Native memory DuckDB may use while reading one dataset file before it spills to disk. */
     private static final String DATA_MEMORY_LIMIT = "1GB";
 
@@ -48,6 +52,8 @@ public final class Steward implements AutoCloseable {
         this.tracking = new TrackingService(store, artifacts, audit, clock);
         this.datasets = new DatasetService(store, artifacts, new DuckDbTableReader(DATA_MEMORY_LIMIT), audit, clock);
         TrainJobRunner training = new TrainJobRunner(datasets, new IsolatedTrainer());
+        this.runtime = new OnnxModelRuntime(0);
+        this.evaluator = new ModelEvaluator(tracking, datasets, runtime);
         this.jobs = new JobService(store, audit, tracking, tokens, clock, config.jobs().directory(), config.jobs().concurrency(),
                 List.of(new CommandJobRunner(), new SweepJobRunner(training), training));
     }
@@ -98,6 +104,10 @@ public final class Steward implements AutoCloseable {
     }
 
     /** The job queue; it runs jobs once the server started it. */
+    public ModelEvaluator evaluator() {
+        return evaluator;
+    }
+
     public JobService jobs() {
         return jobs;
     }

@@ -14,6 +14,7 @@ import dev.steward.server.http.Routes;
 import dev.steward.server.mlflow.MlflowRoutes;
 import dev.steward.server.api.TrackingRoutes;
 import dev.steward.server.api.DatasetRoutes;
+import dev.steward.server.api.EvaluationRoutes;
 import dev.steward.server.api.JobRoutes;
 import dev.steward.spi.Actor;
 import dev.steward.spi.Caller;
@@ -75,7 +76,8 @@ public final class StewardServer implements AutoCloseable {
                 new TrackingRoutes(steward.tracking(), json),
                 new DatasetRoutes(steward.datasets(), json, steward.config().home().resolve("tmp"),
                         steward.config().server().maxArtifactBytes()),
-                new JobRoutes(steward.jobs(), json));
+                new JobRoutes(steward.jobs(), json),
+                new EvaluationRoutes(steward.evaluator(), json));
         HttpServer http = HttpServer.start(steward.config().server(), json, new Authenticator(steward.tokens()), registry, resources);
         StewardServer server = new StewardServer(steward, http, adminSecret, gcMetrics);
         steward.jobs().start(server.uri());

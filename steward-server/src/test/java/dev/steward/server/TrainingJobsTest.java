@@ -12,6 +12,7 @@ import dev.steward.spi.tracking.RunInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -173,6 +174,49 @@ class TrainingJobsTest {
         assertThat(done.get("message").asText()).contains("divergence guardrail");
         JsonNode run = json(http.get("/api/2.0/mlflow/runs/get?run_id=" + done.get("run_id").asText(), admin)).get("run");
         assertThat(run.at("/data/tags").toString()).contains("steward.guardrail", "divergence");
+    }
+
+    @Test
+    void aModelIsEvaluatedInOnnxRuntimeAndTheEvaluationIsARun() {
+        JsonNode job = jobs.awaitSuccess(submit(CLASSIFY.formatted("cart", "{\"max_depth\": 4}")));
+        HttpResponse<String> response = http.post("/api/v1/evaluations", admin, "{\"run_id\": \"" + job.get("run_id").asText()
+                + "\", \"dataset\": \"penguins\", \"version\": 1}");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode report = json(response);
+        assertThat(report.get("rows").asInt()).isEqualTo(344);
+        assertThat(report.at("/metrics/accuracy").asDouble()).isGreaterThan(0.9);
+        assertThat(report.get("confusion_matrix")).hasSize(3);
+        long total = 0;
+        for (JsonNode row : report.get("confusion_matrix")) {
+            for (JsonNode count : row) {
+                total += count.asLong();
+            }
+        }
+        assertThat(total).isEqualTo(344);
+        JsonNode run = json(http.get("/api/2.0/mlflow/runs/get?run_id=" + report.get("evaluation_run_id").asText(), admin)).get("run");
+        assertThat(run.at("/info/status").asText()).isEqualTo("FINISHED");
+        assertThat(run.at("/data/tags").toString()).contains("steward.evaluation.model_run_id", job.get("run_id").asText());
+        assertThat(run.at("/data/metrics").toString()).contains("accuracy", "log_loss");
+        assertThat(run.at("/inputs/dataset_inputs").toString()).contains("penguins");
+
+        String noPackage = json(http.post("/api/2.0/mlflow/runs/create", admin, "{\"experiment_id\": \"0\"}")).at("/run/info/run_id").asText();
+        HttpResponse<String> refused = http.post("/api/v1/evaluations", admin, "{\"run_id\": \"" + noPackage
+                + "\", \"dataset\": \"penguins\", \"version\": 1}");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json(refused).get("message").asText()).contains("has no model package");
+        HttpResponse<String> missingVersion = http.post("/api/v1/evaluations", admin, "{\"run_id\": \"" + job.get("run_id").asText()
+                + "\", \"dataset\": \"penguins\"}");
+        assertThat(json(missingVersion).get("field").asText()).isEqualTo("version");
+    }
+
+    @Test
+    void anEditorMayTrainButNotRunACommand() {
+        String editor = json(http.post("/api/v1/tokens", admin, "{\"name\": \"trainer\", \"role\": \"editor\"}")).get("secret").asText();
+        assertThat(http.post("/api/v1/jobs", editor, "{\"kind\": \"train\", \"spec\": " + CLASSIFY.formatted("cart", "{}") + "}")
+                .statusCode()).isEqualTo(201);
+        HttpResponse<String> command = http.post("/api/v1/jobs", editor, "{\"kind\": \"command\", \"spec\": {\"command\": \"true\"}}");
+        assertThat(command.statusCode()).isEqualTo(403);
+        assertThat(json(command).get("message").asText()).contains("needs the admin role");
     }
 
     private static Map<String, Object> inputs(List<String[]> expected, JsonNode manifest) {

@@ -19,9 +19,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code /api/v1/jobs}: submit, list, show, cancel, retry jobs and read their logs. Jobs run code
- * on the server's host (a command, a sweep of commands), so submitting and retrying need the
- * admin role; cancelling needs editor, reading viewer.
+ * {@code /api/v1/jobs}: submit, list, show, cancel, retry jobs and read their logs. Command jobs
+ * and sweeps of commands run code on the server's host, so submitting and retrying them need the
+ * admin role; declarative training (and sweeps of it) runs no user code and needs editor, as does
+ * cancelling; reading needs viewer.
  */
 public final class JobRoutes implements Routes {
     private static final Set<String> STATUSES = Set.of(JobRecord.QUEUED, JobRecord.RUNNING, JobRecord.SUCCEEDED, JobRecord.FAILED,
@@ -55,9 +56,18 @@ public final class JobRoutes implements Routes {
         }
     }
 
+    /** Jobs that run a command on the host need an admin; declarative training does not. */
+    private static void requireAdminForCode(dev.steward.spi.Caller caller, String kind, JsonNode spec) {
+        boolean training = kind.equals("train") || kind.equals("sweep") && spec.has("train") && !spec.has("command");
+        if (!training && !caller.actor().role().includes(dev.steward.spi.Role.ADMIN)) {
+            throw StewardException.of(dev.steward.spi.ErrorCode.PERMISSION_DENIED, "a " + kind
+                    + " job runs a command on the server's host and needs the admin role; declarative training (kind train) needs editor");
+        }
+    }
+
     @Override
     public void register(Router router) {
-        router.post("/api/v1/jobs", Access.ADMIN, ctx -> {
+        router.post("/api/v1/jobs", Access.EDITOR, ctx -> {
             Submit submit = json.readStrict(ctx.bodyAsBytes(), Submit.class);
             if (submit.kind() == null || submit.kind().isBlank()) {
                 throw StewardException.invalid("kind", "'kind' is required: one of " + jobs.kinds());
@@ -65,6 +75,7 @@ public final class JobRoutes implements Routes {
             if (submit.spec() == null || !submit.spec().isObject()) {
                 throw StewardException.invalid("spec", "'spec' is required: a JSON object describing the job");
             }
+            requireAdminForCode(Authenticator.caller(ctx), submit.kind(), submit.spec());
             JobRecord job = jobs.submit(Authenticator.caller(ctx), submit.kind(), (ObjectNode) submit.spec(),
                     submit.priority() == null ? 0 : submit.priority());
             json.respond(ctx, 201, JobView.of(job, json));
@@ -84,8 +95,11 @@ public final class JobRoutes implements Routes {
             Reason reason = ctx.bodyAsBytes().length == 0 ? new Reason(null) : json.readStrict(ctx.bodyAsBytes(), Reason.class);
             json.respond(ctx, 200, JobView.of(jobs.cancel(Authenticator.caller(ctx), ctx.pathParam("id"), reason.reason()), json));
         });
-        router.post("/api/v1/jobs/{id}/retry", Access.ADMIN, ctx ->
-                json.respond(ctx, 200, JobView.of(jobs.retry(Authenticator.caller(ctx), ctx.pathParam("id")), json)));
+        router.post("/api/v1/jobs/{id}/retry", Access.EDITOR, ctx -> {
+            JobView job = JobView.of(jobs.get(ctx.pathParam("id")), json);
+            requireAdminForCode(Authenticator.caller(ctx), job.kind(), job.spec());
+            json.respond(ctx, 200, JobView.of(jobs.retry(Authenticator.caller(ctx), ctx.pathParam("id")), json));
+        });
         router.get("/api/v1/jobs/{id}/logs", Access.VIEWER, ctx -> {
             long offset = Requests.longQuery(ctx, "offset").orElse(0L);
             JobService.LogChunk chunk = jobs.log(ctx.pathParam("id"), offset, Requests.intQuery(ctx, "max_bytes", MAX_LOG_CHUNK, 1, MAX_LOG_CHUNK));
