@@ -58,17 +58,7 @@ public final class ModelEvaluator {
     public Result evaluate(Caller caller, String modelRunId, String datasetName, int versionNumber, Optional<String> overrideReason) {
         requireNonNull(caller, "caller is null");
         Run modelRun = tracking.getRun(modelRunId);
-        JsonNode manifest;
-        try {
-            manifest = ModelPackage.JSON.readTree(read(modelRun, ModelPackage.MANIFEST));
-        } catch (IOException e) {
-            throw StewardException.of(dev.steward.spi.ErrorCode.DATA_CORRUPTED, "the manifest of run " + modelRunId + " is not JSON: " + e.getMessage());
-        }
-        int format = manifest.path("format_version").asInt(-1);
-        if (format < 1 || format > ModelPackage.FORMAT_VERSION) {
-            throw StewardException.invalid("run_id", "run " + modelRunId + " holds a model package of format version " + format
-                    + ", which this Steward (format " + ModelPackage.FORMAT_VERSION + ") cannot read");
-        }
+        JsonNode manifest = ModelPackage.readManifest(read(modelRun, ModelPackage.MANIFEST));
         byte[] onnx = read(modelRun, ModelPackage.ONNX);
         String digest = Digests.sha256Hex(onnx);
         if (!digest.equals(manifest.path("model_digest").asText())) {

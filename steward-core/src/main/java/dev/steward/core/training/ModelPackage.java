@@ -33,6 +33,43 @@ public final class ModelPackage {
     private ModelPackage() {
     }
 
+    /**
+     * Reads and checks a manifest of any format version up to {@link #FORMAT_VERSION}: every
+     * field serving and evaluation rely on must be there. Packages of older versions stay readable
+     * forever (a golden package of each version is kept as a test fixture).
+     */
+    public static com.fasterxml.jackson.databind.JsonNode readManifest(byte[] content) {
+        com.fasterxml.jackson.databind.JsonNode m;
+        try {
+            m = JSON.readTree(content);
+        } catch (java.io.IOException e) {
+            throw dev.steward.spi.StewardException.of(dev.steward.spi.ErrorCode.DATA_CORRUPTED, "the model manifest is not JSON: " + e.getMessage());
+        }
+        if (m == null || !m.isObject() || !m.path("format").asText().equals("steward-model")) {
+            throw dev.steward.spi.StewardException.of(dev.steward.spi.ErrorCode.DATA_CORRUPTED, "not a Steward model manifest (format is not steward-model)");
+        }
+        int version = m.path("format_version").asInt(-1);
+        if (version < 1 || version > FORMAT_VERSION) {
+            throw dev.steward.spi.StewardException.invalid("format_version", "model package format version " + version
+                    + " is not one this Steward reads (1 to " + FORMAT_VERSION + "); upgrade Steward to read it");
+        }
+        for (String field : java.util.List.of("model_digest", "task", "inputs", "outputs", "training_data")) {
+            if (m.path(field).isMissingNode() || m.path(field).isNull()) {
+                throw dev.steward.spi.StewardException.of(dev.steward.spi.ErrorCode.DATA_CORRUPTED, "the model manifest lacks '" + field + "'");
+            }
+        }
+        for (com.fasterxml.jackson.databind.JsonNode input : m.get("inputs")) {
+            if (!input.path("name").isTextual() || !java.util.List.of("FP64", "BYTES").contains(input.path("datatype").asText())) {
+                throw dev.steward.spi.StewardException.of(dev.steward.spi.ErrorCode.DATA_CORRUPTED, "the model manifest has an input without a name or"
+                        + " with a datatype other than FP64 or BYTES: " + input);
+            }
+        }
+        if (!m.path("task").asText().equals("regression") && !m.path("classes").isArray()) {
+            throw dev.steward.spi.StewardException.of(dev.steward.spi.ErrorCode.DATA_CORRUPTED, "the manifest of a classifier lacks 'classes'");
+        }
+        return m;
+    }
+
     static ObjectNode manifest(TrainingPlan plan, List<FittedColumn> columns, List<String> classes, TrainedModel model, Map<String, Double> metrics,
             long trainingRows, ObjectNode spec) {
         ObjectNode m = JSON.createObjectNode();

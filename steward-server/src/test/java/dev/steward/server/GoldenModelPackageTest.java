@@ -1,0 +1,138 @@
+package dev.steward.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.steward.core.training.ModelPackage;
+import dev.steward.core.util.Digests;
+import dev.steward.runtime.onnx.OnnxModelRuntime;
+import dev.steward.server.config.ConfigLoader;
+import dev.steward.spi.serving.ModelRuntime;
+import dev.steward.spi.tracking.RunInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+import org.tribuo.Model;
+import org.tribuo.protos.core.ModelProto;
+
+/**
+ * Model packages of format version 1 stay loadable forever: the golden package in
+ * {@code src/test/resources/model/golden-v1} (a random forest on penguins, made by
+ * {@link #writesTheGoldenPackage} when it was the newest format) must still pass the manifest
+ * checks, match its digest, give the outputs recorded with it in ONNX Runtime, and deserialise in
+ * Tribuo. Never regenerate it: add a golden package for each new format version instead.
+ */
+class GoldenModelPackageTest {
+    private static final String GOLDEN = "/model/golden-v1/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void theGoldenPackageOfFormatVersion1StillLoadsAndPredicts() throws Exception {
+        JsonNode manifest = ModelPackage.readManifest(resource(ModelPackage.MANIFEST));
+        assertThat(manifest.get("format_version").asInt()).isEqualTo(1);
+        byte[] onnx = resource(ModelPackage.ONNX);
+        assertThat(Digests.sha256Hex(onnx)).isEqualTo(manifest.get("model_digest").asText());
+        JsonNode expected = JSON.readTree(resource("expected.json"));
+        try (ModelRuntime.LoadedModel model = new OnnxModelRuntime(1).load(onnx)) {
+            Map<String, Object> out = model.run(inputs(expected.get("inputs"), manifest));
+            String[] labels = (String[]) out.get("label");
+            double[][] probabilities = (double[][]) out.get("probabilities");
+            for (int i = 0; i < labels.length; i++) {
+                assertThat(labels[i]).isEqualTo(expected.at("/label/" + i).asText());
+                for (int k = 0; k < probabilities[i].length; k++) {
+                    assertThat(probabilities[i][k]).isCloseTo(expected.at("/probabilities/" + i + "/" + k).asDouble(), within(1e-9));
+                }
+            }
+        }
+        Model<?> tribuo = Model.deserialize(ModelProto.parseFrom(resource(ModelPackage.NATIVE)));
+        assertThat(tribuo.getOutputIDInfo().size()).isEqualTo(manifest.get("classes").size());
+    }
+
+    /** Run with {@code -Dsteward.golden.write=<dir>} to make a golden package of the current format version. */
+    @Test
+    @EnabledIfSystemProperty(named = "steward.golden.write", matches = ".+")
+    void writesTheGoldenPackage(@TempDir Path home) throws Exception {
+        Path target = Path.of(System.getProperty("steward.golden.write"));
+        try (StewardServer server = StewardServer.start(Steward.open(ConfigLoader.load(home, Map.of(), Map.of("server.port", "0"))))) {
+            JobsHttp jobs = new JobsHttp(server, server.createdAdminToken().orElseThrow());
+            jobs.uploadPenguins();
+            JsonNode job = jobs.awaitSuccess(jobs.submit("train", 0, """
+                    {"dataset": {"name": "penguins", "version": 1}, "target": "species", "task": "multiclass_classification",
+                     "preprocessing": [{"step": "impute", "columns": ["beak_length_mm"], "strategy": "median"},
+                                       {"step": "standardize", "columns": ["beak_length_mm", "beak_depth_mm"]},
+                                       {"step": "bucketize", "columns": ["flipper_length_mm"], "bins": 3},
+                                       {"step": "impute", "columns": ["sex"], "strategy": "most_frequent"}],
+                     "algorithm": {"name": "random_forest", "hyperparameters": {"n_trees": 5, "max_depth": 4}}}
+                    """));
+            RunInfo run = server.steward().tracking().getRun(job.get("run_id").asText()).info();
+            Files.createDirectories(target);
+            for (String file : List.of(ModelPackage.MANIFEST, ModelPackage.ONNX, ModelPackage.NATIVE)) {
+                try (InputStream in = server.steward().tracking().openRunArtifact(run, ModelPackage.DIRECTORY + "/" + file)) {
+                    Files.write(target.resolve(file), in.readAllBytes());
+                }
+            }
+            JsonNode manifest = ModelPackage.readManifest(Files.readAllBytes(target.resolve(ModelPackage.MANIFEST)));
+            ObjectNode expected = JSON.createObjectNode();
+            ObjectNode inputs = expected.putObject("inputs");
+            List<String[]> rows = penguinRows();
+            List<String> header = List.of(rows.get(0));
+            for (JsonNode input : manifest.get("inputs")) {
+                ArrayNode values = inputs.putArray(input.get("name").asText());
+                for (int r = 1; r <= 12; r++) {
+                    values.add(rows.get(r)[header.indexOf(input.get("name").asText())]);
+                }
+            }
+            try (ModelRuntime.LoadedModel model = new OnnxModelRuntime(1).load(Files.readAllBytes(target.resolve(ModelPackage.ONNX)))) {
+                Map<String, Object> out = model.run(inputs(inputs, manifest));
+                expected.set("label", JSON.valueToTree(out.get("label")));
+                expected.set("probabilities", JSON.valueToTree(out.get("probabilities")));
+            }
+            Files.write(target.resolve("expected.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(expected));
+        }
+    }
+
+    /** Raw values (text, empty for missing) to input columns of the manifest's types. */
+    private static Map<String, Object> inputs(JsonNode raw, JsonNode manifest) {
+        Map<String, Object> inputs = new HashMap<>();
+        for (JsonNode input : manifest.get("inputs")) {
+            JsonNode values = raw.get(input.get("name").asText());
+            boolean strings = input.get("datatype").asText().equals("BYTES");
+            Object column = strings ? new String[values.size()] : new double[values.size()];
+            for (int i = 0; i < values.size(); i++) {
+                String text = values.get(i).asText();
+                if (strings) {
+                    ((String[]) column)[i] = text;
+                } else {
+                    ((double[]) column)[i] = text.isEmpty() ? Double.NaN : Double.parseDouble(text);
+                }
+            }
+            inputs.put(input.get("name").asText(), column);
+        }
+        return inputs;
+    }
+
+    private static List<String[]> penguinRows() throws IOException {
+        try (InputStream in = GoldenModelPackageTest.class.getResourceAsStream("/data/penguins.csv")) {
+            return java.util.Arrays.stream(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\r?\n")).map(l -> l.split(",", -1)).toList();
+        }
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = GoldenModelPackageTest.class.getResourceAsStream(GOLDEN + name)) {
+            assertThat(in).as("golden fixture " + name).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+}
