@@ -48,7 +48,7 @@ public final class DuckDbTableReader implements TableReader {
 
     @Override
     public TableSummary read(Path file, String fileName, ReadOptions options, Consumer<String> subjects, RowSink rowSink) {
-        return withTable(file, fileName, options, (connection, statement, format, names, duckTypes) -> {
+        return withTable(file, fileName, options, false, (connection, statement, format, names, duckTypes) -> {
             long rows = count(statement, "SELECT COUNT(*) FROM t");
             if (rows == 0) {
                 throw StewardException.invalid("file", "'" + fileName + "' has a header but no rows: there is nothing to import");
@@ -68,7 +68,7 @@ public final class DuckDbTableReader implements TableReader {
     @Override
     public void scan(Path file, String fileName, ReadOptions options, List<ColumnSummary> columns, RowSink rowSink) {
         requireNonNull(columns, "columns is null");
-        withTable(file, fileName, options, (connection, statement, format, names, duckTypes) -> {
+        withTable(file, fileName, options, true, (connection, statement, format, names, duckTypes) -> {
             for (ColumnSummary column : columns) {
                 int index = names.indexOf(column.name());
                 if (index < 0 || type(duckTypes.get(index)) != column.type()) {
@@ -88,9 +88,13 @@ public final class DuckDbTableReader implements TableReader {
 
     /**
      * Loads {@code file} into the table {@code t} of a fresh in-memory database (spilling to a
-     * temporary directory beyond the memory limit) and runs {@code work} on it.
+     * temporary directory beyond the memory limit) and runs {@code work} on it. With
+     * {@code rowOrder}, the table keeps the file's row order and every query returns rows in it, so
+     * that columns streamed by separate queries stay aligned row by row (training, validation);
+     * without, DuckDB may load and scan in parallel in any order (summaries and profiles need no
+     * order, and it is faster).
      */
-    private <T> T withTable(Path file, String fileName, ReadOptions options, TableWork<T> work) {
+    private <T> T withTable(Path file, String fileName, ReadOptions options, boolean rowOrder, TableWork<T> work) {
         requireNonNull(file, "file is null");
         requireNonNull(options, "options is null");
         long size = size(file);
@@ -109,7 +113,7 @@ public final class DuckDbTableReader implements TableReader {
                 Statement statement = settings;
                 statement.execute("SET memory_limit = '" + memoryLimit + "'");
                 statement.execute("SET temp_directory = " + literal(spill.toString()));
-                statement.execute("SET preserve_insertion_order = false");
+                statement.execute("SET preserve_insertion_order = " + rowOrder);
                 ReadOptions effective = options;
                 if (format == DataFormat.CSV) {
                     char quote = options.quote().orElse('"');

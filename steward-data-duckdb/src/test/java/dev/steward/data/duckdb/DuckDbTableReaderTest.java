@@ -101,6 +101,32 @@ class DuckDbTableReaderTest {
     }
 
     @Test
+    void scanKeepsTheRowsOfEveryColumnInFileOrderOnLargeFiles() throws java.io.IOException {
+        int rows = 400_000;
+        StringBuilder csv = new StringBuilder("a,b,c\n");
+        for (int i = 0; i < rows; i++) {
+            csv.append(i).append(',').append(i * 2).append(",r").append(i).append('\n');
+        }
+        Path file = write("large.csv", csv.toString());
+        TableSummary summary = reader.read(file, "large.csv", ReadOptions.detect(), s -> { }, dev.steward.spi.data.TableReader.RowSink.NONE);
+        long[] a = new long[rows];
+        long[] b = new long[rows];
+        String[] c = new String[rows];
+        int[] next = new int[3];
+        reader.scan(file, "large.csv", ReadOptions.detect(), summary.columns(), column -> switch (column.name()) {
+            case "a" -> value -> a[next[0]++] = (Long) value;
+            case "b" -> value -> b[next[1]++] = (Long) value;
+            default -> value -> c[next[2]++] = (String) value;
+        });
+
+        for (int i = 0; i < rows; i++) {
+            if (a[i] != i || b[i] != 2L * i || !c[i].equals("r" + i)) {
+                throw new AssertionError("row " + i + " is (" + a[i] + ", " + b[i] + ", " + c[i] + ")");
+            }
+        }
+    }
+
+    @Test
     void readsTheFlightsParquetFile() {
         Path flights = Path.of("../../shared/data/flights-3m.parquet");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(flights), "the shared flights data set is not on this machine");
