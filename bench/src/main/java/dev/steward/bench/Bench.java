@@ -10,8 +10,9 @@ public final class Bench {
         switch (parts[0]) {
             case "tracking" -> TrackingBenchmark.main(parts.length > 1 ? parts[1].split(",") : new String[0]);
             case "data" -> DataBenchmark.main(parts.length > 1 ? new String[] {parts[1]} : new String[0]);
+            case "training" -> TrainingBenchmark.main(parts.length > 1 ? new String[] {parts[1]} : new String[0]);
             default -> {
-                System.err.println("unknown benchmark '" + which + "'; available: tracking, data");
+                System.err.println("unknown benchmark '" + which + "'; available: tracking, data, training");
                 System.exit(2);
             }
         }

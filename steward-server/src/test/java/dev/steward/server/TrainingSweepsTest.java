@@ -86,13 +86,28 @@ class TrainingSweepsTest {
     }
 
     @Test
+    void successiveHalvingGivesTheBestConfigurationsMoreTrees() {
+        JsonNode sweep = jobs.submit("sweep", 0, "{\"train\": " + TRAIN.formatted("random_forest") + ", \"grid\": {\"max_depth\": [1, 2, 4, 8]},"
+                + " \"halving\": {\"resource\": \"n_trees\", \"min\": 2, \"max\": 8, \"eta\": 2}}");
+        JsonNode done = jobs.awaitSuccess(sweep);
+        Map<Integer, Integer> trialsPerBudget = new java.util.TreeMap<>();
+        for (JsonNode trial : jobs.children(sweep.get("id").asText())) {
+            trialsPerBudget.merge(trial.at("/spec/algorithm/hyperparameters/n_trees").asInt(), 1, Integer::sum);
+        }
+        assertThat(trialsPerBudget).isEqualTo(Map.of(2, 4, 4, 2, 8, 1));
+        JsonNode run = jobs.run(done.get("run_id").asText());
+        assertThat(run.at("/data/tags").toString()).contains("\"steward.sweep.best.n_trees\",\"value\":\"8\"");
+        assertThat(run.at("/data/params").toString()).contains("successive halving");
+    }
+
+    @Test
     void aTrialOverItsTimeLimitIsStoppedAndMarked() {
-        JsonNode sweep = jobs.submit("sweep", 0, "{\"train\": " + TRAIN.formatted("xgboost")
-                + ", \"grid\": {\"n_trees\": [5, 10000], \"max_depth\": [12]}, \"guardrails\": {\"trial_max_wall_time_seconds\": 3}}");
+        JsonNode sweep = jobs.submit("sweep", 0, "{\"train\": " + TRAIN.formatted("random_forest")
+                + ", \"grid\": {\"n_trees\": [5, 5000]}, \"guardrails\": {\"trial_max_wall_time_seconds\": 2}}");
         JsonNode done = jobs.awaitSuccess(sweep);
         JsonNode slow = null;
         for (JsonNode trial : jobs.children(sweep.get("id").asText())) {
-            if (trial.at("/spec/algorithm/hyperparameters/n_trees").asInt() == 10000) {
+            if (trial.at("/spec/algorithm/hyperparameters/n_trees").asInt() == 5000) {
                 slow = trial;
             } else {
                 assertThat(trial.get("status").asText()).isEqualTo("succeeded");
@@ -115,6 +130,10 @@ class TrainingSweepsTest {
                 + ", \"grid\": {\"max_depth\": [3]}}", "train.target", "no column 'wings'");
         jobs.assertRefused("sweep", "{\"train\": " + TRAIN.formatted("cart") + ", \"random\": {\"parameters\": {\"max_depth\": {\"min\": 0, \"max\": 5,"
                 + " \"integer\": true}}, \"trials\": 3}}", "random.parameters.max_depth", "between 1 and 1000");
+        jobs.assertRefused("sweep", "{\"train\": " + TRAIN.formatted("random_forest") + ", \"grid\": {\"n_trees\": [3]},"
+                + " \"halving\": {\"resource\": \"n_trees\", \"min\": 2, \"max\": 8}}", "halving.resource", "cannot also be swept");
+        jobs.assertRefused("sweep", "{\"train\": " + TRAIN.formatted("random_forest") + ", \"grid\": {\"max_depth\": [3]},"
+                + " \"halving\": {\"resource\": \"n_trees\", \"min\": 2, \"max\": 5}}", "halving.max", "at least min × eta (6)");
         assertThat(jobs.jobCount()).isEqualTo(before);
     }
 }

@@ -23,8 +23,11 @@ public interface JobRunner {
      */
     Outcome run(JobContext context) throws Exception;
 
-    /** Finishes a job that awaited its children; called once, when the last child ended. */
-    default void complete(JobContext context, java.util.List<dev.steward.spi.jobs.JobRecord> children) throws Exception {
+    /**
+     * Called when the last child of a job that awaited its children ended, with all its children so
+     * far: finishes the job ({@link Outcome#DONE}), or queues more children and awaits them too.
+     */
+    default Outcome complete(JobContext context, java.util.List<dev.steward.spi.jobs.JobRecord> children) throws Exception {
         throw new IllegalStateException(kind() + " jobs have no children");
     }
 

@@ -508,9 +508,10 @@ public final class JobService implements AutoCloseable {
             String status = JobRecord.SUCCEEDED;
             Optional<String> message = Optional.empty();
             Optional<String> guardrail = Optional.empty();
+            boolean awaiting = false;
             try {
                 log("all " + children.size() + " trials ended");
-                runner.complete(this, children);
+                awaiting = runner.complete(this, children) == JobRunner.Outcome.AWAITING_CHILDREN;
             } catch (JobFailure failure) {
                 status = JobRecord.FAILED;
                 message = Optional.of(failure.getMessage());
@@ -519,6 +520,13 @@ public final class JobService implements AutoCloseable {
                 status = JobRecord.FAILED;
                 message = Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
                 LOG.warn("job {} failed to complete", job.id(), e);
+            }
+            if (awaiting && !cancelled) {
+                running.remove(job.id());
+                log("waiting for the next trials to finish");
+                childEndedOfParentNow();
+                dispatch();
+                return;
             }
             end(status, message, guardrail);
         }

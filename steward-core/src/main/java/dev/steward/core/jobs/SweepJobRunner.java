@@ -33,7 +33,10 @@ import java.util.regex.Pattern;
  * sweep's priority and run in parallel up to the queue's limit; the sweep holds no worker while
  * they run. When all ended, the best trial by {@code metric} (read from each trial's run, where
  * the command logged it through MLflow) is recorded on the sweep's run, with a summary of every
- * trial as the artifact {@code sweep_summary.json}. Guardrails: {@code max_trials},
+ * trial as the artifact {@code sweep_summary.json}. With {@code halving: {resource, min, max, eta}}
+ * the sweep is successive halving: every configuration first runs with {@code resource = min},
+ * then the best {@code 1/eta} go on with {@code eta} times the budget, and the best trial is chosen
+ * among the last rung. Guardrails: {@code max_trials},
  * {@code max_wall_time_seconds} for the whole sweep, {@code trial_max_wall_time_seconds}.
  * Stateless.
  */
@@ -142,6 +145,26 @@ public final class SweepJobRunner implements JobRunner {
             r.optionalLong("seed", Long.MIN_VALUE, Long.MAX_VALUE);
             r.done();
         }
+        SpecFields halving = f.nested("halving");
+        if (halving != null) {
+            String resource = halving.requiredText("resource", 100);
+            long min = halving.optionalLong("min", 1, 1_000_000).orElseThrow(() -> halving.invalid("min", "is required: the first rung's budget"));
+            long max = halving.optionalLong("max", 2, 1_000_000).orElseThrow(() -> halving.invalid("max", "is required: the largest budget"));
+            long eta = halving.optionalLong("eta", 2, 10).orElse(3L);
+            if (max < min * eta) {
+                throw halving.invalid("max", "must be at least min × eta (" + min * eta + ") for a second rung");
+            }
+            halving.done();
+            if (names.contains(resource)) {
+                throw halving.invalid("resource", "'" + resource + "' is the halving budget; it cannot also be swept");
+            }
+            if (trainSpec.isPresent()) {
+                for (long budget : new long[] {min, max}) {
+                    validateTrial(trainSpec.get(), Map.of(resource, JSON.getNodeFactory().numberNode(budget)), "halving.resource");
+                }
+            }
+            names.add(resource);
+        }
         if (trainSpec.isPresent()) {
             checkTrainParameters(trainSpec.get(), grid, random);
             f.done();
@@ -220,6 +243,10 @@ public final class SweepJobRunner implements JobRunner {
         ObjectNode params = JSON.createObjectNode();
         JsonNode swept = sweepSpec.has("grid") ? sweepSpec.get("grid") : sweepSpec.at("/random/parameters");
         swept.fieldNames().forEachRemaining(name -> params.set(name, childSpec.at("/algorithm/hyperparameters").get(name)));
+        if (sweepSpec.has("halving")) {
+            String resource = sweepSpec.at("/halving/resource").asText();
+            params.set(resource, childSpec.at("/algorithm/hyperparameters").get(resource));
+        }
         return params;
     }
 
@@ -260,20 +287,30 @@ public final class SweepJobRunner implements JobRunner {
     public Outcome run(JobContext context) throws Exception {
         ObjectNode spec = context.spec();
         List<Map<String, JsonNode>> trials = trials(spec);
-        long start = System.currentTimeMillis();
-        JsonNode sweepLimit = spec.path("guardrails").path("max_wall_time_seconds");
-        Optional<Long> notAfter = sweepLimit.isNumber() ? Optional.of(start + sweepLimit.asLong() * 1000) : Optional.empty();
-        JsonNode trialLimit = spec.path("guardrails").path("trial_max_wall_time_seconds");
+        JsonNode halving = spec.path("halving");
+        if (halving.isObject()) {
+            trials.forEach(t -> t.put(halving.get("resource").asText(), halving.get("min")));
+        }
         context.tracking().logBatch(context.caller(), context.run().info().runId(), List.of(), List.of(
-                new KeyValue("sweep.strategy", spec.has("grid") ? "grid" : "random"),
+                new KeyValue("sweep.strategy", (spec.has("grid") ? "grid" : "random") + (halving.isObject() ? " + successive halving" : "")),
                 new KeyValue("sweep.trials", Integer.toString(trials.size())),
                 new KeyValue("sweep.metric", spec.at("/metric/name").asText()),
                 new KeyValue("sweep.goal", spec.at("/metric/goal").asText("maximize"))), List.of());
+        return submitTrials(context, trials, "trial-");
+    }
+
+    /** Queues one trial per value set at the sweep's priority, within the sweep's deadline. */
+    private Outcome submitTrials(JobContext context, List<Map<String, JsonNode>> trials, String label) {
+        ObjectNode spec = context.spec();
+        JsonNode sweepLimit = spec.path("guardrails").path("max_wall_time_seconds");
+        long start = context.job().startedAt().orElse(System.currentTimeMillis());
+        Optional<Long> notAfter = sweepLimit.isNumber() ? Optional.of(start + sweepLimit.asLong() * 1000) : Optional.empty();
+        JsonNode trialLimit = spec.path("guardrails").path("trial_max_wall_time_seconds");
+        boolean training = spec.has("train");
         for (int i = 0; i < trials.size(); i++) {
             if (context.cancelled()) {
                 return Outcome.DONE;
             }
-            boolean training = spec.has("train");
             ObjectNode trial;
             if (training) {
                 trial = trial((ObjectNode) spec.get("train"), trials.get(i));
@@ -291,22 +328,84 @@ public final class SweepJobRunner implements JobRunner {
                 ObjectNode params = trial.putObject("params");
                 trials.get(i).forEach(params::set);
             }
-            trial.put("run_name", spec.path("run_name").asText(context.run().info().runName()) + "-trial-" + (i + 1));
+            trial.put("run_name", spec.path("run_name").asText(context.run().info().runName()) + "-" + label + (i + 1));
             if (trialLimit.isNumber()) {
                 trial.withObject("/guardrails").put("max_wall_time_seconds", trialLimit.asLong());
             }
             notAfter.ifPresent(t -> trial.put("not_after", t));
             JobRecord child = context.submitChild(training ? train.orElseThrow().kind() : CommandJobRunner.KIND, trial);
-            context.log("queued trial " + (i + 1) + "/" + trials.size() + " as " + child.id() + ": " + trials.get(i));
+            context.log("queued " + label + (i + 1) + "/" + trials.size() + " as " + child.id() + ": " + trials.get(i));
         }
         return Outcome.AWAITING_CHILDREN;
     }
 
+    /**
+     * Successive halving: after each rung, the best {@code 1/eta} of its trials (at least one) go on
+     * with {@code eta} times the resource, until the next budget would pass {@code max} or one
+     * trial is left. Returns empty when the sweep is done.
+     */
+    private Optional<Outcome> nextRung(JobContext context, List<JobRecord> children, String metric, boolean maximize) throws Exception {
+        ObjectNode spec = context.spec();
+        JsonNode halving = spec.path("halving");
+        if (!halving.isObject()) {
+            return Optional.empty();
+        }
+        String resource = halving.get("resource").asText();
+        long eta = halving.path("eta").asLong(3);
+        long current = currentRung(spec, children);
+        List<JobRecord> rung = children.stream().filter(c -> resourceOf(spec, c) == current).toList();
+        long next = current * eta;
+        int keep = (int) Math.max(1, rung.size() / eta);
+        if (next > halving.get("max").asLong() || rung.size() <= 1) {
+            return Optional.empty();
+        }
+        List<Map.Entry<JobRecord, Double>> ranked = new ArrayList<>();
+        for (JobRecord child : rung) {
+            if (child.status().equals(JobRecord.SUCCEEDED) && child.runId().isPresent()) {
+                OptionalDouble value = latest(context.tracking().getRun(child.runId().get()), metric);
+                if (value.isPresent() && !Double.isNaN(value.getAsDouble())) {
+                    ranked.add(Map.entry(child, value.getAsDouble()));
+                }
+            }
+        }
+        if (ranked.isEmpty()) {
+            return Optional.empty();
+        }
+        ranked.sort((a, b) -> maximize ? Double.compare(b.getValue(), a.getValue()) : Double.compare(a.getValue(), b.getValue()));
+        List<Map<String, JsonNode>> survivors = new ArrayList<>();
+        for (Map.Entry<JobRecord, Double> e : ranked.subList(0, Math.min(keep, ranked.size()))) {
+            Map<String, JsonNode> values = new LinkedHashMap<>();
+            trialParams(spec, JSON.readTree(e.getKey().spec())).fields().forEachRemaining(f -> values.put(f.getKey(), f.getValue()));
+            values.put(resource, JSON.getNodeFactory().numberNode(next));
+            survivors.add(values);
+        }
+        context.log("rung with " + resource + " = " + current + " done: " + survivors.size() + " of " + rung.size() + " trials go on with "
+                + resource + " = " + next);
+        return Optional.of(submitTrials(context, survivors, resource + "-" + next + "-trial-"));
+    }
+
+    private static long currentRung(JsonNode spec, List<JobRecord> children) {
+        return children.stream().mapToLong(c -> resourceOf(spec, c)).max().orElse(0);
+    }
+
+    private static long resourceOf(JsonNode spec, JobRecord child) {
+        try {
+            return trialParams(spec, JSON.readTree(child.spec())).path(spec.at("/halving/resource").asText()).asLong();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a stored trial spec is not JSON", e);
+        }
+    }
+
     @Override
-    public void complete(JobContext context, List<JobRecord> children) throws Exception {
+    public Outcome complete(JobContext context, List<JobRecord> children) throws Exception {
         ObjectNode spec = context.spec();
         String metric = spec.at("/metric/name").asText();
         boolean maximize = !spec.at("/metric/goal").asText("maximize").equals("minimize");
+        Optional<Outcome> next = nextRung(context, children, metric, maximize);
+        if (next.isPresent()) {
+            return next.get();
+        }
+        long lastRung = spec.has("halving") ? currentRung(spec, children) : 0;
         ObjectNode summary = JSON.createObjectNode();
         summary.put("sweep_job_id", context.job().id()).put("metric", metric).put("goal", maximize ? "maximize" : "minimize");
         ArrayNode rows = summary.putArray("trials");
@@ -332,6 +431,7 @@ public final class SweepJobRunner implements JobRunner {
                 row.put(metric, value.getAsDouble());
             }
             if (child.status().equals(JobRecord.SUCCEEDED) && value.isPresent() && !Double.isNaN(value.getAsDouble())
+                    && (!spec.has("halving") || resourceOf(spec, child) == lastRung)
                     && (best == null || (maximize ? value.getAsDouble() > bestValue : value.getAsDouble() < bestValue))) {
                 best = child;
                 bestValue = value.getAsDouble();
@@ -358,6 +458,7 @@ public final class SweepJobRunner implements JobRunner {
         context.tracking().logBatch(context.caller(), runId, List.of(new Metric("best_" + metric, bestValue, System.currentTimeMillis(), 0)),
                 List.of(), tags);
         context.log("best trial " + best.id() + " (run " + bestRun.info().runId() + "): " + metric + " = " + bestValue);
+        return Outcome.DONE;
     }
 
     private static OptionalDouble latest(Run run, String metric) {
