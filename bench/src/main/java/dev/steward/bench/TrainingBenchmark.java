@@ -32,6 +32,13 @@ import java.util.Optional;
 public final class TrainingBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Caller CALLER = new Caller(new Actor("bench", "bench", Role.ADMIN), "0".repeat(64));
+    private static final String FOREST = """
+            {"dataset": {"name": "penguins", "version": 1}, "target": "species", "task": "multiclass_classification",
+             "features": ["beak_length_mm", "beak_depth_mm", "flipper_length_mm", "body_mass_g", "island", "sex"],
+             "preprocessing": [{"step": "impute", "columns": ["sex"], "strategy": "most_frequent"}], "split": {"holdout": 0.2},
+             "algorithm": {"name": "random_forest", "hyperparameters": {"n_trees": 100, "max_depth": 1000, "min_child_weight": 1,
+             "fraction_features": 0.5}}}
+            """;
 
     private TrainingBenchmark() {}
 
@@ -57,13 +64,7 @@ public final class TrainingBenchmark {
             steward.datasets().importFile(CALLER, "flights", flights, "flights-1m.csv", ReadOptions.detect(), Optional.empty(), Map.of());
             System.out.printf("imported penguins and flights-1m in %.1f s (not part of the training figures)%n", (System.nanoTime() - start) / 1e9);
 
-            String forest = """
-                    {"dataset": {"name": "penguins", "version": 1}, "target": "species", "task": "multiclass_classification",
-                     "features": ["beak_length_mm", "beak_depth_mm", "flipper_length_mm", "body_mass_g", "island", "sex"],
-                     "preprocessing": [{"step": "impute", "columns": ["sex"], "strategy": "most_frequent"}], "split": {"holdout": 0.2},
-                     "algorithm": {"name": "random_forest", "hyperparameters": {"n_trees": 100, "max_depth": 1000, "min_child_weight": 1,
-                     "fraction_features": 0.5}}}
-                    """;
+            String forest = FOREST;
             time(steward, "random forest, 100 trees, penguins (275 training rows)", forest, 5);
 
             String boosted = """
@@ -84,6 +85,21 @@ public final class TrainingBenchmark {
             System.out.printf("sweep of 12 random-forest trials on penguins (%d at a time): %.1f s = %.1f trials/min (%s)%n", cores, seconds,
                     12 / seconds * 60, done.status());
         }
+        try (StewardServer server = StewardServer.start(Steward.open(ConfigLoader.load(work.resolve("home"), Map.of(),
+                Map.of("server.port", "0", "jobs.training-isolation", "none"))))) {
+            ObjectNode sweep = JSON.createObjectNode();
+            sweep.set("train", JSON.readTree(FOREST));
+            sweep.set("grid", JSON.readTree("{\"n_trees\": [10, 30, 100], \"max_depth\": [3, 6, 9, 1000]}"));
+            for (String round : new String[] {"warm-up", "measured"}) {
+                long start = System.nanoTime();
+                JobRecord done = await(server.steward(), server.steward().jobs().submit(CALLER, "sweep", sweep, 0).id());
+                double seconds = (System.nanoTime() - start) / 1e9;
+                if (round.equals("measured")) {
+                    System.out.printf("the same sweep with jobs.training-isolation = none (training in the server's JVM): %.1f s = %.1f trials/min (%s)%n",
+                            seconds, 12 / seconds * 60, done.status());
+                }
+            }
+        }
         System.out.println("csv for the scikit-learn comparison: " + flights);
         System.out.println("penguins for the scikit-learn comparison: " + penguins);
     }
@@ -91,10 +107,12 @@ public final class TrainingBenchmark {
     private static void time(Steward steward, String what, String spec, int repeats) throws Exception {
         double[] seconds = new double[repeats];
         JsonNode metrics = null;
+        String last = null;
         for (int i = 0; i < repeats; i++) {
             long start = System.nanoTime();
             JobRecord done = await(steward, steward.jobs().submit(CALLER, "train", JSON.readTree(spec), 0).id());
             seconds[i] = (System.nanoTime() - start) / 1e9;
+            last = done.id();
             if (!done.status().equals(JobRecord.SUCCEEDED)) {
                 throw new IllegalStateException(what + ": " + done.status() + " " + done.message().orElse(""));
             }
@@ -102,6 +120,9 @@ public final class TrainingBenchmark {
                     .filter(m -> List.of("accuracy", "roc_auc", "log_loss", "f1_macro").contains(m.key()))
                     .collect(java.util.stream.Collectors.toMap(m -> m.key(), m -> m.value())));
         }
+        System.out.println("  log of the last run:");
+        dev.steward.core.jobs.JobService.LogChunk log = steward.jobs().log(last, 0, 1 << 20);
+        log.text().lines().filter(l -> l.contains(" s") || l.startsWith("training")).forEach(l -> System.out.println("    " + l));
         double[] sorted = seconds.clone();
         Arrays.sort(sorted);
         System.out.printf("%s: submit to packaged model, median of %d: %.2f s (all: %s); validation %s%n", what, repeats, sorted[repeats / 2],

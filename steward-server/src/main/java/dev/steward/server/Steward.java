@@ -13,6 +13,7 @@ import dev.steward.core.training.ModelEvaluator;
 import dev.steward.core.training.TrainJobRunner;
 import dev.steward.runtime.onnx.OnnxModelRuntime;
 import dev.steward.train.tribuo.IsolatedTrainer;
+import dev.steward.train.tribuo.TribuoTrainer;
 import dev.steward.core.tracking.TrackingService;
 import dev.steward.data.duckdb.DuckDbTableReader;
 import dev.steward.server.config.StewardConfig;
@@ -51,7 +52,7 @@ public final class Steward implements AutoCloseable {
         this.tokens = new TokenService(store, audit, clock);
         this.tracking = new TrackingService(store, artifacts, audit, clock);
         this.datasets = new DatasetService(store, artifacts, new DuckDbTableReader(DATA_MEMORY_LIMIT), audit, clock);
-        TrainJobRunner training = new TrainJobRunner(datasets, new IsolatedTrainer());
+        TrainJobRunner training = new TrainJobRunner(datasets, config.jobs().isolateTraining() ? new IsolatedTrainer() : new TribuoTrainer());
         this.runtime = new OnnxModelRuntime(0);
         this.evaluator = new ModelEvaluator(tracking, datasets, runtime);
         this.jobs = new JobService(store, audit, tracking, tokens, clock, config.jobs().directory(), config.jobs().concurrency(),

@@ -36,6 +36,12 @@ class ConfigLoaderTest {
         assertThat(config.store().sqliteSynchronous()).isEqualTo("NORMAL");
         assertThat(config.artifactsUrl()).isEqualTo(config.home().resolve("artifacts").toString());
         assertThat(config.adminTokenFile()).isEqualTo(config.home().resolve("admin.token"));
+        assertThat(config.jobs().concurrency()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(config.jobs().directory()).isEqualTo(config.home().resolve("jobs"));
+        assertThat(config.jobs().isolateTraining()).isTrue();
+        assertThat(ConfigLoader.load(home, Map.of("STEWARD_JOBS_TRAINING_ISOLATION", "none"), Map.of()).jobs().isolateTraining()).isFalse();
+        assertThatThrownBy(() -> ConfigLoader.load(home, Map.of(), Map.of("jobs.training-isolation", "thread")))
+                .hasMessageContaining("must be process");
     }
 
     @Test

@@ -133,7 +133,9 @@ public final class TrainJobRunner implements JobRunner {
         TrainingTable table = new TrainingTable(columns, version.rowCount());
         List<ColumnSummary> read = version.columns().stream().filter(c -> columns.containsKey(c.name())).toList();
         context.log("reading " + read.size() + " columns of " + version.rowCount() + " rows from " + version.datasetName() + " version " + version.version());
+        long started = System.nanoTime();
         datasets.scan(version, read, table);
+        context.log(String.format("read in %.2f s", (System.nanoTime() - started) / 1e9));
 
         Target target = target(spec, table, plan.target().name());
         if (target.rows().length < 2) {
@@ -156,7 +158,11 @@ public final class TrainJobRunner implements JobRunner {
             metrics = null;
         }
         context.log("training " + spec.algorithm() + " on " + finalRows.length + " rows, validating on " + validationRows.length);
+        started = System.nanoTime();
         Fit fit = fit(context, plan, table, target, finalRows, validationRows, true);
+        context.log(String.format("preprocessed, trained and scored in %.2f s (training itself: %.2f s, in its own JVM)",
+                (System.nanoTime() - started) / 1e9, fit.trainingSeconds()));
+        started = System.nanoTime();
         if (metrics == null) {
             metrics = fit.metrics();
         }
@@ -178,7 +184,8 @@ public final class TrainJobRunner implements JobRunner {
         context.tracking().logBatch(context.caller(), runId, List.of(), List.of(), List.of(new KeyValue("steward.model.digest", digest),
                 new KeyValue("steward.model.format_version", Integer.toString(ModelPackage.FORMAT_VERSION)),
                 new KeyValue("steward.model.package", ModelPackage.DIRECTORY)));
-        context.log("model " + digest + " packaged in " + dir + "; " + spec.metric().name() + " = " + metrics.get(spec.metric().name()));
+        context.log(String.format("model %s packaged in %s in %.2f s; %s = %s", digest, dir, (System.nanoTime() - started) / 1e9,
+                spec.metric().name(), metrics.get(spec.metric().name())));
         return Outcome.DONE;
     }
 
@@ -353,7 +360,7 @@ public final class TrainJobRunner implements JobRunner {
         return summary;
     }
 
-    private record Fit(List<FittedColumn> columns, TrainedModel model, Map<String, Double> metrics) {
+    private record Fit(List<FittedColumn> columns, TrainedModel model, Map<String, Double> metrics, double trainingSeconds) {
     }
 
     private Fit fit(JobContext context, TrainingPlan plan, TrainingTable table, Target target, int[] trainRows, int[] validationRows, boolean logIterations)
@@ -389,6 +396,7 @@ public final class TrainJobRunner implements JobRunner {
         TrainingRequest request = new TrainingRequest(spec.task(), spec.algorithm(), spec.hyperparameters(), spec.seed(), fitted, target.classes(),
                 Preprocessor.featureNames(fitted), x, y, xv, yv, spec.guardrails().maxMemoryMb(), listener, () -> stop.get() || context.cancelled());
         TrainedModel model;
+        long trainingStarted = System.nanoTime();
         try {
             model = trainWithin(context, spec, request, stop);
         } catch (StewardException | JobFailure e) {
@@ -414,7 +422,7 @@ public final class TrainJobRunner implements JobRunner {
             metrics = Evaluation.regression(yv, Arrays.stream(scores).mapToDouble(s -> s[0]).toArray());
         }
         metrics.put("baseline_loss", baseline);
-        return new Fit(fitted, model, metrics);
+        return new Fit(fitted, model, metrics, (System.nanoTime() - trainingStarted) / 1e9);
     }
 
     /** The loss of always predicting the training rows' class shares (log loss) or mean (squared error). */

@@ -48,6 +48,7 @@ public final class ConfigLoader {
         defaults.put("artifacts.url", "${home}/artifacts");
         defaults.put("jobs.concurrency", "0");
         defaults.put("jobs.directory", "${home}/jobs");
+        defaults.put("jobs.training-isolation", "process");
         return defaults;
     }
 
@@ -104,8 +105,12 @@ public final class ConfigLoader {
                 typed.integer("store.busy-timeout-ms", 0, 3_600_000),
                 synchronous);
         int concurrency = typed.integer("jobs.concurrency", 0, 1024);
+        String isolation = typed.string("jobs.training-isolation");
+        if (!isolation.equals("process") && !isolation.equals("none")) {
+            throw typed.error("jobs.training-isolation", "must be process (each training in its own JVM) or none (in the server's JVM)");
+        }
         JobsConfig jobs = new JobsConfig(concurrency == 0 ? Runtime.getRuntime().availableProcessors() : concurrency,
-                Path.of(typed.string("jobs.directory")).toAbsolutePath().normalize());
+                Path.of(typed.string("jobs.directory")).toAbsolutePath().normalize(), isolation.equals("process"));
         return new StewardConfig(absoluteHome, server, store, typed.string("artifacts.url"), jobs);
     }
 

@@ -66,6 +66,13 @@ import org.tribuo.regression.xgboost.XGBoostRegressionTrainer;
 public final class TribuoTrainer implements Trainer {
     static final String TRIBUO_VERSION = "4.3.2";
     static final String XGBOOST_VERSION = "1.6.2";
+    private static final int STAGED_ROWS = 20_000;
+    /** Tribuo reports every tree and epoch at INFO through java.util.logging; kept here so the level sticks. */
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+
+    static {
+        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<Task> CLASSIFICATION = Set.of(Task.BINARY_CLASSIFICATION, Task.MULTICLASS_CLASSIFICATION);
     private static final Set<Task> ALL = Set.of(Task.values());
@@ -428,9 +435,19 @@ public final class TribuoTrainer implements Trainer {
      * listener that answers false ends the reporting (the job then fails on its guardrail).
      */
     private static void stagedLoss(TrainingRequest request, List<TreeNode> trees, boolean boosted, double base, boolean softmax) {
-        double[][] rows = request.validationFeatures();
+        // The curve is a guardrail's signal, not the reported metric: the first rows are enough.
+        double[][] rows = java.util.Arrays.copyOf(request.validationFeatures(), Math.min(STAGED_ROWS, request.validationFeatures().length));
+        double[] y = java.util.Arrays.copyOf(request.validationTarget(), rows.length);
         if (rows.length == 0) {
             return;
+        }
+        if (boosted) {
+            // XGBoost compares in float: round every row once, not once per tree.
+            double[][] rounded = new double[rows.length][];
+            for (int i = 0; i < rows.length; i++) {
+                rounded[i] = floats(rows[i]);
+            }
+            rows = rounded;
         }
         int targets = request.task().classification() ? request.classes().size() : 1;
         int perRound = boosted && request.task().classification() ? targets : 1;
@@ -439,13 +456,13 @@ public final class TribuoTrainer implements Trainer {
             java.util.Arrays.fill(s, base);
         }
         int rounds = trees.size() / perRound;
-        int every = Math.max(1, rounds / 100);
+        // At most about 25 points of the curve: each costs a pass over the validation rows.
+        int every = Math.max(1, rounds / 25);
         for (int round = 0; round < rounds; round++) {
             for (int t = round * perRound; t < (round + 1) * perRound; t++) {
                 TreeNode tree = trees.get(t);
                 for (int i = 0; i < rows.length; i++) {
-                    double[] row = boosted ? floats(rows[i]) : rows[i];
-                    double[] leaf = tree.predict(row, boosted);
+                    double[] leaf = tree.predict(rows[i], boosted);
                     for (int k = 0; k < targets; k++) {
                         sums[i][k] += leaf[k];
                     }
@@ -471,7 +488,8 @@ public final class TribuoTrainer implements Trainer {
                     scores[i] = sums[i].clone();
                 }
             }
-            if (!request.listener().iteration(round + 1, Map.of("validation_loss", loss(request, scores))) || request.cancelled().getAsBoolean()) {
+            if (!request.listener().iteration(round + 1, Map.of("validation_loss", loss(request.task(), y, scores)))
+                    || request.cancelled().getAsBoolean()) {
                 return;
             }
         }
@@ -504,7 +522,10 @@ public final class TribuoTrainer implements Trainer {
 
     /** Log loss (clipped as scikit-learn does) or mean squared error; NaN when a score is not finite. */
     static double loss(TrainingRequest request, double[][] scores) {
-        double[] y = request.validationTarget();
+        return loss(request.task(), request.validationTarget(), scores);
+    }
+
+    static double loss(Task task, double[] y, double[][] scores) {
         if (y.length == 0) {
             return Double.NaN;
         }
@@ -515,7 +536,7 @@ public final class TribuoTrainer implements Trainer {
                     return Double.NaN;
                 }
             }
-            if (request.task().classification()) {
+            if (task.classification()) {
                 double eps = Math.ulp(1.0);
                 double rowSum = 0;
                 for (double p : scores[i]) {
