@@ -30,6 +30,15 @@ class JobsApiTest {
             + "request = urllib.request.Request(os.environ['MLFLOW_TRACKING_URI'] + '/api/2.0/mlflow/runs/log-metric', data=body,"
             + " headers={'Authorization': 'Bearer ' + os.environ['MLFLOW_TRACKING_TOKEN'], 'Content-Type': 'application/json'})\n"
             + "urllib.request.urlopen(request).read()\n";
+    /** Logs loss = 1 + growth × step for steps 0..9, a fifth of a second apart: a converging or a diverging curve. */
+    private static final String LOG_CURVE = "import json, os, sys, time, urllib.request\n"
+            + "for step in range(10):\n"
+            + "    body = json.dumps({'run_id': os.environ['MLFLOW_RUN_ID'], 'key': 'loss', 'value': 1 + float(sys.argv[1]) * step,"
+            + " 'timestamp': int(time.time() * 1000), 'step': step}).encode()\n"
+            + "    request = urllib.request.Request(os.environ['MLFLOW_TRACKING_URI'] + '/api/2.0/mlflow/runs/log-metric', data=body,"
+            + " headers={'Authorization': 'Bearer ' + os.environ['MLFLOW_TRACKING_TOKEN'], 'Content-Type': 'application/json'})\n"
+            + "    urllib.request.urlopen(request).read()\n"
+            + "    time.sleep(0.2)\n";
 
     @TempDir
     static Path home;
@@ -44,6 +53,7 @@ class JobsApiTest {
     @BeforeAll
     static void start() throws Exception {
         Files.writeString(scripts.resolve("log_metric.py"), LOG_METRIC);
+        Files.writeString(scripts.resolve("log_curve.py"), LOG_CURVE);
         server = StewardServer.start(Steward.open(ConfigLoader.load(home, Map.of(), Map.of("server.port", "0", "jobs.concurrency", "1"))));
         http = new HttpTestClient(server.uri());
         admin = server.createdAdminToken().orElseThrow();
@@ -151,6 +161,28 @@ class JobsApiTest {
         assertThat(run.at("/data/tags").toString()).contains("steward.sweep.best.x");
         assertThat(json(http.get("/api/2.0/mlflow/artifacts/list?run_id=" + done.get("run_id").asText(), admin)).toString())
                 .contains("sweep_summary.json");
+    }
+
+    @Test
+    void aDivergingCommandTrialIsStoppedByTheMetricGuardrailWhileItRuns() {
+        String trial = "/usr/bin/python3 " + scripts.resolve("log_curve.py") + " {growth}";
+        JsonNode sweep = submit("sweep", 0, "{\"command\": \"" + trial + "\", \"grid\": {\"growth\": [-0.05, 1]},"
+                + " \"metric\": {\"name\": \"loss\", \"goal\": \"minimize\"},"
+                + " \"guardrails\": {\"trial_metric\": {\"name\": \"loss\", \"max\": 3, \"after_step\": 1}}}");
+        JsonNode done = awaitStatus(sweep.get("id").asText(), JobsApiTest::ended);
+
+        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("succeeded");
+        JsonNode trials = json(http.get("/api/v1/jobs?parent_id=" + sweep.get("id").asText(), admin)).get("jobs");
+        for (JsonNode t : trials) {
+            boolean diverging = t.at("/spec/command").asText().endsWith(" 1");
+            assertThat(t.get("status").asText()).as(t.toString()).isEqualTo(diverging ? "failed" : "succeeded");
+            if (diverging) {
+                assertThat(t.get("message").asText()).contains("metric guardrail", "above the limit 3.0");
+                JsonNode run = json(http.get("/api/2.0/mlflow/runs/get?run_id=" + t.get("run_id").asText(), admin)).get("run");
+                assertThat(run.at("/data/tags").toString()).contains("steward.guardrail", "metric");
+                assertThat(run.at("/data/metrics/0/step").asInt()).as("stopped well before its last step").isLessThan(9);
+            }
+        }
     }
 
     @Test

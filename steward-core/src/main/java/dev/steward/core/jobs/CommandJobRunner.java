@@ -22,13 +22,17 @@ import java.util.regex.Pattern;
  *
  * <p>Spec: {@code command} (required), {@code workdir}, {@code experiment}, {@code run_name},
  * {@code env} (name → value), {@code params} (name → value, logged as run params first),
- * {@code guardrails.max_wall_time_seconds}, and {@code not_after} (epoch ms; set by sweeps).
+ * {@code guardrails.max_wall_time_seconds}, {@code guardrails.metric} ({@code {name, max, min,
+ * after_step}}: the command is stopped when the latest value it logged of that metric is NaN or
+ * infinite, or, from {@code after_step} on, above {@code max} or below {@code min}; checked twice a
+ * second), and {@code not_after} (epoch ms; set by sweeps).
  */
 public final class CommandJobRunner implements JobRunner {
     public static final String KIND = "command";
     static final long MAX_WALL_TIME_SECONDS = 30L * 24 * 3600;
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final long KILL_GRACE_MILLIS = 5_000;
+    private static final long METRIC_CHECK_MILLIS = 500;
 
     @Override
     public String kind() {
@@ -64,10 +68,28 @@ public final class CommandJobRunner implements JobRunner {
         SpecFields guardrails = f.nested("guardrails");
         if (guardrails != null) {
             guardrails.optionalLong("max_wall_time_seconds", 1, MAX_WALL_TIME_SECONDS);
+            SpecFields metric = guardrails.nested("metric");
+            if (metric != null) {
+                validateMetricGuard(metric);
+            }
             guardrails.done();
         }
         f.done();
         return spec;
+    }
+
+    /** {@code {name, max?, min?, after_step?}}: the metric the command logs, and the bounds it must keep. */
+    static void validateMetricGuard(SpecFields metric) {
+        metric.requiredText("name", 250);
+        for (String bound : List.of("max", "min")) {
+            metric.optional(bound).ifPresent(v -> {
+                if (!v.isNumber()) {
+                    throw metric.invalid(bound, "must be a number");
+                }
+            });
+        }
+        metric.optionalLong("after_step", 0, Long.MAX_VALUE);
+        metric.done();
     }
 
     @Override
@@ -102,10 +124,20 @@ public final class CommandJobRunner implements JobRunner {
         environment.putAll(context.mlflowEnvironment());
         context.log("$ " + command + "    (in " + workdir + ")");
         Process process = builder.start();
+        JsonNode metricGuard = spec.path("guardrails").path("metric");
+        long nextMetricCheck = System.currentTimeMillis() + METRIC_CHECK_MILLIS;
         while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
             if (context.cancelled()) {
                 kill(process);
                 return Outcome.DONE;
+            }
+            if (metricGuard.isObject() && System.currentTimeMillis() >= nextMetricCheck) {
+                nextMetricCheck = System.currentTimeMillis() + METRIC_CHECK_MILLIS;
+                Optional<String> tripped = metricTripped(context, metricGuard);
+                if (tripped.isPresent()) {
+                    kill(process);
+                    throw new JobFailure("stopped: " + tripped.get() + " (the metric guardrail)", Optional.of("metric"));
+                }
             }
             if (System.currentTimeMillis() > deadline) {
                 kill(process);
@@ -119,6 +151,32 @@ public final class CommandJobRunner implements JobRunner {
             throw new JobFailure("the command exited with status " + status);
         }
         return Outcome.DONE;
+    }
+
+    /** Why the latest value of the guarded metric breaks its bounds (NaN and infinities always do), if it does. */
+    static Optional<String> metricTripped(JobContext context, JsonNode guard) {
+        String name = guard.get("name").asText();
+        Optional<dev.steward.spi.tracking.Metric> latest = context.tracking().getRun(context.run().info().runId()).metrics().stream()
+                .filter(m -> m.key().equals(name)).findFirst();
+        if (latest.isEmpty()) {
+            return Optional.empty();
+        }
+        double value = latest.get().value();
+        long step = latest.get().step();
+        String at = name + " = " + value + " at step " + step;
+        if (!Double.isFinite(value)) {
+            return Optional.of(at);
+        }
+        if (step < guard.path("after_step").asLong(0)) {
+            return Optional.empty();
+        }
+        if (guard.has("max") && value > guard.get("max").asDouble()) {
+            return Optional.of(at + ", above the limit " + guard.get("max").asDouble());
+        }
+        if (guard.has("min") && value < guard.get("min").asDouble()) {
+            return Optional.of(at + ", below the limit " + guard.get("min").asDouble());
+        }
+        return Optional.empty();
     }
 
     private static void logParams(JobContext context) {

@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * the sweep is successive halving: every configuration first runs with {@code resource = min},
  * then the best {@code 1/eta} go on with {@code eta} times the budget, and the best trial is chosen
  * among the last rung. Guardrails: {@code max_trials},
- * {@code max_wall_time_seconds} for the whole sweep, {@code trial_max_wall_time_seconds}.
+ * {@code max_wall_time_seconds} for the whole sweep, {@code trial_max_wall_time_seconds}, and for
+ * command trials {@code trial_metric} (the metric guardrail of {@link CommandJobRunner}).
  * Stateless.
  */
 public final class SweepJobRunner implements JobRunner {
@@ -98,6 +99,13 @@ public final class SweepJobRunner implements JobRunner {
             maxTrials = guardrails.optionalLong("max_trials", 1, LIMIT_TRIALS).orElse((long) DEFAULT_MAX_TRIALS).intValue();
             guardrails.optionalLong("max_wall_time_seconds", 1, CommandJobRunner.MAX_WALL_TIME_SECONDS);
             guardrails.optionalLong("trial_max_wall_time_seconds", 1, CommandJobRunner.MAX_WALL_TIME_SECONDS);
+            SpecFields trialMetric = guardrails.nested("trial_metric");
+            if (trialMetric != null) {
+                if (spec.has("train")) {
+                    throw guardrails.invalid("trial_metric", "is for command trials; a training spec has guardrails.divergence_after_iterations");
+                }
+                CommandJobRunner.validateMetricGuard(trialMetric);
+            }
             guardrails.done();
         }
         Optional<ObjectNode> grid = f.optionalObject("grid");
@@ -331,6 +339,9 @@ public final class SweepJobRunner implements JobRunner {
             trial.put("run_name", spec.path("run_name").asText(context.run().info().runName()) + "-" + label + (i + 1));
             if (trialLimit.isNumber()) {
                 trial.withObject("/guardrails").put("max_wall_time_seconds", trialLimit.asLong());
+            }
+            if (spec.at("/guardrails/trial_metric").isObject()) {
+                trial.withObject("/guardrails").set("metric", spec.at("/guardrails/trial_metric").deepCopy());
             }
             notAfter.ifPresent(t -> trial.put("not_after", t));
             JobRecord child = context.submitChild(training ? train.orElseThrow().kind() : CommandJobRunner.KIND, trial);
