@@ -81,8 +81,8 @@ final class JobsCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "One job with its spec.")
-    static final class Show implements Runnable {
+    /** A subcommand about one job: its id, and a client of the server. */
+    abstract static class OneJob {
         @ParentCommand
         JobsCommand parent;
 
@@ -95,34 +95,29 @@ final class JobsCommand implements Runnable {
         @Parameters(paramLabel = "JOB")
         String id;
 
+        StewardClient connect() {
+            return client.connect(parent.main.home.resolve());
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "One job with its spec.")
+    static final class Show extends OneJob implements Runnable {
         @Override
         public void run() {
-            try (StewardClient c = client.connect(parent.main.home.resolve())) {
+            try (StewardClient c = connect()) {
                 JsonOutput.print(spec.commandLine().getOut(), c.getJob(id));
             }
         }
     }
 
     @Command(name = "cancel", mixinStandardHelpOptions = true, description = "Cancel a queued or running job (a sweep with its trials).")
-    static final class Cancel implements Runnable {
-        @ParentCommand
-        JobsCommand parent;
-
-        @Mixin
-        ClientOptions client;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Parameters(paramLabel = "JOB")
-        String id;
-
+    static final class Cancel extends OneJob implements Runnable {
         @Option(names = "--reason", description = "Why; kept with the job and in the audit log.")
         String reason;
 
         @Override
         public void run() {
-            try (StewardClient c = client.connect(parent.main.home.resolve())) {
+            try (StewardClient c = connect()) {
                 JsonNode job = c.cancelJob(id, reason);
                 spec.commandLine().getOut().println("job " + id + " is " + job.get("status").asText()
                         + (job.get("status").asText().equals("running") ? " (stopping)" : ""));
@@ -131,22 +126,10 @@ final class JobsCommand implements Runnable {
     }
 
     @Command(name = "retry", mixinStandardHelpOptions = true, description = "Queue a failed, cancelled or interrupted job again.")
-    static final class Retry implements Runnable {
-        @ParentCommand
-        JobsCommand parent;
-
-        @Mixin
-        ClientOptions client;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Parameters(paramLabel = "JOB")
-        String id;
-
+    static final class Retry extends OneJob implements Runnable {
         @Override
         public void run() {
-            try (StewardClient c = client.connect(parent.main.home.resolve())) {
+            try (StewardClient c = connect()) {
                 JsonNode job = c.retryJob(id);
                 spec.commandLine().getOut().println("job " + id + " queued again as attempt " + job.get("attempt").asInt());
             }
@@ -154,26 +137,14 @@ final class JobsCommand implements Runnable {
     }
 
     @Command(name = "logs", mixinStandardHelpOptions = true, description = "Print a job's log; --follow keeps printing until it ends.")
-    static final class Logs implements java.util.concurrent.Callable<Integer> {
-        @ParentCommand
-        JobsCommand parent;
-
-        @Mixin
-        ClientOptions client;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Parameters(paramLabel = "JOB")
-        String id;
-
+    static final class Logs extends OneJob implements java.util.concurrent.Callable<Integer> {
         @Option(names = {"-f", "--follow"}, description = "Keep printing until the job ends.")
         boolean follow;
 
         @Override
         public Integer call() throws InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
-            try (StewardClient c = client.connect(parent.main.home.resolve())) {
+            try (StewardClient c = connect()) {
                 if (follow) {
                     follow(c, id, out);
                     return 0;

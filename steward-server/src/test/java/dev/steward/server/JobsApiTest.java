@@ -259,20 +259,6 @@ class JobsApiTest {
     }
 
     private static JsonNode poll(java.util.function.Supplier<JsonNode> read, Predicate<JsonNode> wanted) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = read.get();
-            if (wanted.test(last)) {
-                return last;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("timed out waiting; last seen: " + last);
+        return JobsHttp.poll(read, wanted);
     }
 }

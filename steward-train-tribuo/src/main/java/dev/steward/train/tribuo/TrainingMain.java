@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The training process started by {@link IsolatedTrainer}: reads a request, trains with

@@ -21,7 +21,6 @@ import org.tribuo.ImmutableOutputInfo;
 import org.tribuo.Model;
 import org.tribuo.MutableDataset;
 import org.tribuo.Output;
-import org.tribuo.OutputFactory;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
@@ -240,7 +239,7 @@ public final class TribuoTrainer implements Trainer {
         }
         DenseMatrix w = ((org.tribuo.common.sgd.AbstractLinearSGDModel<?>) model).getWeightsCopy();
         ImmutableFeatureMap features = model.getFeatureIDMap();
-        List<String> targets = targets(request, model.getOutputIDInfo());
+        List<String> targets = targets(request);
         int width = names.length;
         double[][] weights = new double[targets.size()][width];
         double[] bias = new double[targets.size()];
@@ -273,7 +272,7 @@ public final class TribuoTrainer implements Trainer {
     }
 
     /** Target names in the order of the exported outputs: the classes, or the one regression dimension. */
-    private static List<String> targets(TrainingRequest request, ImmutableOutputInfo<?> info) {
+    private static List<String> targets(TrainingRequest request) {
         return request.task().classification() ? request.classes() : List.of("target");
     }
 
@@ -312,7 +311,7 @@ public final class TribuoTrainer implements Trainer {
         }
         Model model = trainer.train(data);
         List<Model> members = forest ? ((EnsembleModel) model).getModels() : List.of(model);
-        List<String> targets = targets(request, null);
+        List<String> targets = targets(request);
         List<TreeNode> trees = new ArrayList<>();
         Map<String, Integer> targetIndex = new HashMap<>();
         for (int k = 0; k < targets.size(); k++) {
