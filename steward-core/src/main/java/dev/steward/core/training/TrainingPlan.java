@@ -18,6 +18,9 @@ import java.util.Optional;
  */
 record TrainingPlan(TrainingSpec spec, DatasetVersion version, ColumnSummary target, List<ColumnPlan> features) {
     private static final List<String> NUMERIC_STEPS = List.of("standardize", "min_max", "bucketize");
+    /** One-hot encoding beyond this many categories would make a dense matrix of mostly zeros; bucketize or drop such columns. */
+    static final int MAX_CATEGORIES = 1_000;
+    static final int MAX_CLASSES = 1_000;
 
     static TrainingPlan resolve(TrainingSpec spec, DatasetVersion version) {
         Map<String, ColumnSummary> columns = new LinkedHashMap<>();
@@ -92,20 +95,27 @@ record TrainingPlan(TrainingSpec spec, DatasetVersion version, ColumnSummary tar
         if (task == Task.MULTICLASS_CLASSIFICATION && target.distinctCount() < 2) {
             throw StewardException.invalid("task", "task: '" + target.name() + "' has fewer than 2 classes");
         }
+        if (target.distinctCount() > MAX_CLASSES) {
+            throw StewardException.invalid("target", "target: '" + target.name() + "' has " + target.distinctCount() + " distinct values, more than "
+                    + MAX_CLASSES + " classes; is it an id, or a number for regression?");
+        }
     }
 
     private static ColumnPlan plan(ColumnSummary column, List<TrainingSpec.Step> steps) {
         boolean oneHot = steps.stream().anyMatch(s -> s.kind().equals("one_hot"));
+        for (TrainingSpec.Step step : steps) {
+            if (step.kind().equals("one_hot") && column.type() == ColumnType.FLOAT) {
+                String field = "preprocessing[" + step.index() + "].step";
+                throw StewardException.invalid(field, field + ": one_hot needs categories, but '" + column.name()
+                        + "' is a float column; bucketize it instead");
+            }
+        }
         boolean categorical = column.type() == ColumnType.STRING || column.type() == ColumnType.BOOLEAN || oneHot;
         for (TrainingSpec.Step step : steps) {
             String field = "preprocessing[" + step.index() + "].step";
             if (categorical && NUMERIC_STEPS.contains(step.kind())) {
                 throw StewardException.invalid(field, field + ": " + step.kind() + " needs a numeric column, but '" + column.name() + "' is "
                         + (oneHot && column.type().numeric() ? "one-hot encoded" : column.type().name().toLowerCase()));
-            }
-            if (oneHot && column.type() == ColumnType.FLOAT) {
-                throw StewardException.invalid(field, field + ": one_hot needs categories, but '" + column.name()
-                        + "' is a float column; bucketize it instead");
             }
             if (step.kind().equals("one_hot") && steps.indexOf(step) != steps.size() - 1) {
                 throw StewardException.invalid(field, field + ": one_hot must be the last step of '" + column.name() + "'");
@@ -125,6 +135,10 @@ record TrainingPlan(TrainingSpec spec, DatasetVersion version, ColumnSummary tar
                     }
                 }
             }
+        }
+        if (categorical && column.distinctCount() > MAX_CATEGORIES) {
+            throw StewardException.invalid("features", "features: '" + column.name() + "' has " + column.distinctCount()
+                    + " categories, more than the " + MAX_CATEGORIES + " one-hot encoding allows; leave it out, or derive a coarser column");
         }
         return new ColumnPlan(column, categorical, steps);
     }
