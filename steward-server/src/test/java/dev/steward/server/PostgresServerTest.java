@@ -60,4 +60,20 @@ class PostgresServerTest {
         JsonNode verification = json(http.get("/api/v1/audit/verify", admin));
         assertThat(verification.get("intact").asBoolean()).isTrue();
     }
+
+    @Test
+    void aModelIsTrainedPackagedAndEvaluatedWithThePostgresqlStore() {
+        JobsHttp jobs = new JobsHttp(server, admin);
+        jobs.uploadPenguins();
+        JsonNode job = jobs.awaitSuccess(jobs.submit("train", 0, """
+                {"dataset": {"name": "penguins", "version": 1}, "target": "species", "task": "multiclass_classification",
+                 "algorithm": {"name": "cart", "hyperparameters": {"max_depth": 5}}}
+                """));
+        assertThat(jobs.run(job.get("run_id").asText()).at("/data/tags").toString()).contains("steward.model.digest");
+        HttpResponse<String> evaluation = http.post("/api/v1/evaluations", admin, "{\"run_id\": \"" + job.get("run_id").asText()
+                + "\", \"dataset\": \"penguins\", \"version\": 1}");
+        assertThat(evaluation.statusCode()).as(evaluation.body()).isEqualTo(200);
+        assertThat(json(evaluation).at("/metrics/accuracy").asDouble()).isGreaterThan(0.9);
+        assertThat(json(http.get("/api/v1/audit/verify", admin)).get("intact").asBoolean()).isTrue();
+    }
 }
