@@ -27,6 +27,7 @@ public final class TrainingMain {
     }
 
     public static void main(String[] args) throws Exception {
+        exitWithParent();
         WireRequest wire;
         try (ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(Files.newInputStream(Path.of(args[0])), 1 << 16))) {
             wire = (WireRequest) in.readObject();
@@ -52,6 +53,25 @@ public final class TrainingMain {
         }
         Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE);
         System.exit(0);
+    }
+
+    /** A server killed outright cannot stop its trainings: each one stops itself once its server is gone. */
+    private static void exitWithParent() {
+        ProcessHandle.current().parent().ifPresent(parent -> {
+            Thread watcher = new Thread(() -> {
+                while (parent.isAlive()) {
+                    try {
+                        Thread.sleep(1_000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                System.err.println("the server that started this training is gone; stopping");
+                Runtime.getRuntime().halt(3);
+            }, "steward-parent-watch");
+            watcher.setDaemon(true);
+            watcher.start();
+        });
     }
 
     record WireRequest(Task task, String algorithm, HashMap<String, Object> hyperparameters, long seed, List<FittedColumn> inputs,
