@@ -174,6 +174,8 @@ class TrainingJobsTest {
         assertThat(done.get("message").asText()).contains("divergence guardrail");
         JsonNode run = json(http.get("/api/2.0/mlflow/runs/get?run_id=" + done.get("run_id").asText(), admin)).get("run");
         assertThat(run.at("/data/tags").toString()).contains("steward.guardrail", "divergence");
+        JsonNode events = json(http.get("/api/v1/audit?object_id=" + done.get("id").asText(), admin)).get("events");
+        assertThat(events).extracting(e -> e.get("action").asText()).contains("job.submit", "job.start", "job.guardrail", "job.finish");
     }
 
     @Test
