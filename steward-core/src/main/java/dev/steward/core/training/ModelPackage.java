@@ -126,7 +126,8 @@ public final class ModelPackage {
         data.put("dataset", v.datasetName()).put("version", v.version()).put("sha256", v.sha256()).put("rows", v.rowCount())
                 .put("training_rows", trainingRows).put("target", plan.target().name());
         m.set("spec", spec.deepCopy());
-        m.putObject("code").put("steward_version", StewardVersion.get()).put("java_specification", System.getProperty("java.specification.version"));
+        m.putObject("code").put("steward_version", StewardVersion.get()).put("steward_commit", StewardVersion.commit())
+                .put("steward_commit_dirty", StewardVersion.dirty()).put("java_specification", System.getProperty("java.specification.version"));
         ObjectNode libraries = m.putObject("libraries");
         new TreeMap<>(model.libraries()).forEach(libraries::put);
         ObjectNode files = m.putObject("files");

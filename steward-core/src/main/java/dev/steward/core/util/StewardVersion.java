@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The version of Steward that is running, as Maven built it. */
+/** The version of Steward that is running, as Maven built it, and the git commit it was built from. */
 public final class StewardVersion {
-    private static final String VERSION = load();
+    private static final String VERSION = load("/dev/steward/core/version.properties", "version");
+    private static final String COMMIT = load("/dev/steward/core/git.properties", "git.commit.id.full");
+    private static final boolean DIRTY = Boolean.parseBoolean(load("/dev/steward/core/git.properties", "git.dirty"));
 
     private StewardVersion() {
     }
@@ -15,14 +17,24 @@ public final class StewardVersion {
         return VERSION;
     }
 
-    private static String load() {
-        try (InputStream in = StewardVersion.class.getResourceAsStream("/dev/steward/core/version.properties")) {
+    /** The full commit id, or {@code unknown} when built outside a git checkout. */
+    public static String commit() {
+        return COMMIT;
+    }
+
+    /** Whether the checkout had uncommitted changes when it was built. */
+    public static boolean dirty() {
+        return DIRTY;
+    }
+
+    private static String load(String resource, String key) {
+        try (InputStream in = StewardVersion.class.getResourceAsStream(resource)) {
             Properties properties = new Properties();
             if (in != null) {
                 properties.load(in);
             }
-            String version = properties.getProperty("version", "unknown");
-            return version.startsWith("${") ? "unknown" : version;
+            String value = properties.getProperty(key, "unknown");
+            return value.startsWith("${") ? "unknown" : value;
         } catch (IOException e) {
             return "unknown";
         }
