@@ -39,9 +39,12 @@ public final class Steward implements AutoCloseable {
     private final DatasetService datasets;
     private final JobService jobs;
     private final OnnxModelRuntime runtime;
+    private final dev.steward.spi.training.Trainer trainer;
     private final ModelEvaluator evaluator;
     /** Native memory DuckDB may use while reading one dataset file before it spills to disk. */
     private static final String DATA_MEMORY_LIMIT = "1GB";
+    /** Warm training JVMs kept between trainings (with process isolation): they save the cold start of each training. */
+    private static final int IDLE_TRAINING_WORKERS = 2;
 
     private Steward(StewardConfig config, MetadataStore store, ArtifactStore artifacts, Clock clock) {
         this.config = config;
@@ -52,7 +55,8 @@ public final class Steward implements AutoCloseable {
         this.tokens = new TokenService(store, audit, clock);
         this.tracking = new TrackingService(store, artifacts, audit, clock);
         this.datasets = new DatasetService(store, artifacts, new DuckDbTableReader(DATA_MEMORY_LIMIT), audit, clock);
-        TrainJobRunner training = new TrainJobRunner(datasets, config.jobs().isolateTraining() ? new IsolatedTrainer() : new TribuoTrainer());
+        this.trainer = config.jobs().isolateTraining() ? new IsolatedTrainer(IDLE_TRAINING_WORKERS) : new TribuoTrainer();
+        TrainJobRunner training = new TrainJobRunner(datasets, trainer);
         this.runtime = new OnnxModelRuntime(0);
         this.evaluator = new ModelEvaluator(tracking, datasets, runtime);
         this.jobs = new JobService(store, audit, tracking, tokens, clock, config.jobs().directory(), config.jobs().concurrency(),
@@ -117,6 +121,11 @@ public final class Steward implements AutoCloseable {
     public void close() {
         try {
             jobs.close();
+            if (trainer instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the trainer", e);
         } finally {
             try {
                 store.close();

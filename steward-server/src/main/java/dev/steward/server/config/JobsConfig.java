@@ -9,10 +9,10 @@ import java.nio.file.Path;
  *
  * @param concurrency how many jobs run at once ({@code jobs.concurrency}; 0 in the file means one per core)
  * @param directory where job logs and working directories live ({@code jobs.directory})
- * @param isolateTraining each training runs in its own JVM ({@code jobs.training-isolation: process},
+ * @param isolateTraining trainings run in worker JVMs ({@code jobs.training-isolation: process},
  *     the default): killed at once by guardrails and cancels, {@code -Xmx} from max_memory_mb; with
- *     {@code none} it runs in the server's JVM, about a second faster per training, but a stopped
- *     training only stops being waited for
+ *     {@code none} they run in the server's JVM, faster on small data, but a stopped training only
+ *     stops being waited for
  */
 public record JobsConfig(int concurrency, Path directory, boolean isolateTraining) {
     public JobsConfig {

@@ -26,10 +26,37 @@ public final class TrainingMain {
     private TrainingMain() {
     }
 
+    /** The argument that makes a worker: it reads a request path and a result path per training from its input. */
+    static final String SERVE = "--serve";
+    /** Printed by a worker when a training's result (or error) is written. */
+    static final String DONE = "steward-training-done";
+
     public static void main(String[] args) throws Exception {
         exitWithParent();
+        if (args.length == 1 && args[0].equals(SERVE)) {
+            java.io.BufferedReader input = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+            while (true) {
+                String in = input.readLine();
+                String out = input.readLine();
+                if (in == null || out == null) {
+                    break;
+                }
+                trainOnce(Path.of(in), Path.of(out));
+                System.out.println(DONE);
+                System.out.flush();
+                // An idle worker should not sit on the heap of a large training: a full collection lets the JVM give it back.
+                System.gc();
+            }
+        } else {
+            trainOnce(Path.of(args[0]), Path.of(args[1]));
+        }
+        System.exit(0);
+    }
+
+    /** Trains one request and writes its result (or the error) atomically. */
+    private static void trainOnce(Path requestFile, Path resultFile) throws Exception {
         WireRequest wire;
-        try (ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(Files.newInputStream(Path.of(args[0])), 1 << 16))) {
+        try (ObjectInputStream in = new ObjectInputStream(new BufferedInputStream(Files.newInputStream(requestFile), 1 << 16))) {
             wire = (WireRequest) in.readObject();
         }
         Object result;
@@ -46,13 +73,11 @@ public final class TrainingMain {
             e.printStackTrace();
             result = new WireError(ErrorCode.INTERNAL_ERROR.name(), null, String.valueOf(e));
         }
-        Path out = Path.of(args[1]);
-        Path partial = out.resolveSibling(out.getFileName() + ".partial");
+        Path partial = resultFile.resolveSibling(resultFile.getFileName() + ".partial");
         try (ObjectOutputStream o = new ObjectOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16))) {
             o.writeObject(result);
         }
-        Files.move(partial, out, StandardCopyOption.ATOMIC_MOVE);
-        System.exit(0);
+        Files.move(partial, resultFile, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** A server killed outright cannot stop its trainings: each one stops itself once its server is gone. */
