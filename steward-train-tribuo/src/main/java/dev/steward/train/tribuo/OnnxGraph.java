@@ -45,35 +45,32 @@ final class OnnxGraph {
     }
 
     String doubles(String hint, long[] shape, double... values) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(fresh(hint)).setDataType(TensorProto.DataType.DOUBLE.getNumber());
-        for (long d : shape) {
-            t.addDims(d);
-        }
-        for (double v : values) {
-            t.addDoubleData(v);
-        }
-        graph.addInitializer(t);
-        return t.getName();
+        return initializer(hint, TensorProto.DataType.DOUBLE, shape, t -> {
+            for (double v : values) {
+                t.addDoubleData(v);
+            }
+        });
     }
 
     String longs(String hint, long[] shape, long... values) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(fresh(hint)).setDataType(TensorProto.DataType.INT64.getNumber());
-        for (long d : shape) {
-            t.addDims(d);
-        }
-        for (long v : values) {
-            t.addInt64Data(v);
-        }
-        graph.addInitializer(t);
-        return t.getName();
+        return initializer(hint, TensorProto.DataType.INT64, shape, t -> {
+            for (long v : values) {
+                t.addInt64Data(v);
+            }
+        });
     }
 
     String strings(String hint, long[] shape, List<String> values) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(fresh(hint)).setDataType(TensorProto.DataType.STRING.getNumber());
+        return initializer(hint, TensorProto.DataType.STRING, shape, t -> values.forEach(v -> t.addStringData(ByteString.copyFrom(v, StandardCharsets.UTF_8))));
+    }
+
+    /** A constant tensor of the graph, named after {@code hint}. */
+    private String initializer(String hint, TensorProto.DataType type, long[] shape, java.util.function.Consumer<TensorProto.Builder> values) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(fresh(hint)).setDataType(type.getNumber());
         for (long d : shape) {
             t.addDims(d);
         }
-        values.forEach(v -> t.addStringData(ByteString.copyFrom(v, StandardCharsets.UTF_8)));
+        values.accept(t);
         graph.addInitializer(t);
         return t.getName();
     }
