@@ -100,6 +100,10 @@ public final class ModelEvaluator {
 
         List<String> classes = new ArrayList<>();
         manifest.path("classes").forEach(c -> classes.add(c.asText()));
+        Map<String, Integer> classIndex = new HashMap<>();
+        for (int k = 0; k < classes.size(); k++) {
+            classIndex.put(classes.get(k), k);
+        }
         List<Integer> rows = new ArrayList<>();
         int[] labels = new int[table.rows()];
         double[] values = new double[table.rows()];
@@ -110,7 +114,7 @@ public final class ModelEvaluator {
                 if (label.isEmpty()) {
                     continue;
                 }
-                int k = classes.indexOf(label);
+                int k = classIndex.getOrDefault(label, -1);
                 if (k < 0) {
                     if (!unknownClasses.contains(label) && unknownClasses.size() < 5) {
                         unknownClasses.add(label);
@@ -228,7 +232,7 @@ public final class ModelEvaluator {
             if (!input.path("unknown_categories").asText().equals("error")) {
                 continue;
             }
-            List<String> known = new ArrayList<>();
+            java.util.Set<String> known = new java.util.HashSet<>();
             input.get("categories").forEach(c -> known.add(c.asText()));
             for (String value : table.strings(input.get("name").asText())) {
                 if (!value.isEmpty() && !known.contains(value)) {
