@@ -103,7 +103,7 @@ class TrainingSweepsTest {
     @Test
     void aTrialOverItsTimeLimitIsStoppedAndMarked() {
         JsonNode sweep = jobs.submit("sweep", 0, "{\"train\": " + TRAIN.formatted("random_forest")
-                + ", \"grid\": {\"n_trees\": [5, 5000]}, \"guardrails\": {\"trial_max_wall_time_seconds\": 1}}");
+                + ", \"grid\": {\"n_trees\": [5, 5000]}, \"guardrails\": {\"trial_max_wall_time_seconds\": 2}}");
         JsonNode done = jobs.awaitSuccess(sweep);
         JsonNode slow = null;
         for (JsonNode trial : jobs.children(sweep.get("id").asText())) {
