@@ -37,10 +37,15 @@ final class JobsHttp {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        HttpResponse<String> upload = http.send(HttpRequest.newBuilder(server.uri().resolve("/api/v1/datasets/penguins/versions?file_name=penguins.csv"))
-                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofByteArray(penguins)));
-        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        upload("penguins", penguins);
         return penguins;
+    }
+
+    /** Imports {@code csv} as a new version of dataset {@code name}. */
+    void upload(String name, byte[] csv) {
+        HttpResponse<String> upload = http.send(HttpRequest.newBuilder(server.uri().resolve("/api/v1/datasets/" + name + "/versions?file_name=" + name
+                + ".csv")).header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofByteArray(csv)));
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
     }
 
     JsonNode submit(String kind, int priority, String spec) {

@@ -137,6 +137,38 @@ class TrainingJobsTest {
     }
 
     @Test
+    void aBinaryClassifierIsCrossValidatedAndItsGraphStillMatchesTribuo() throws IOException {
+        // One penguin's sex is recorded as "." in the source data: a third class until it is cleaned to missing.
+        assertThat(json(http.post("/api/v1/jobs", admin, "{\"kind\": \"train\", \"spec\": {\"dataset\": {\"name\": \"penguins\"},"
+                + " \"target\": \"sex\", \"task\": \"binary_classification\", \"algorithm\": {\"name\": \"cart\"}}}")).get("message").asText())
+                .contains("exactly 2 classes, but 'sex' has 3");
+        String cleaned = String.join("\n", rows.stream().map(r -> String.join(",", r).replace(",.", ",")).toList());
+        jobs.upload("penguins_sexed", (String.join(",", header) + "\n" + cleaned + "\n").getBytes(StandardCharsets.UTF_8));
+        JsonNode job = jobs.awaitSuccess(submit("""
+                {"experiment": "penguins", "dataset": {"name": "penguins_sexed", "version": 1}, "target": "sex", "task": "binary_classification",
+                 "features": ["species", "beak_length_mm", "beak_depth_mm", "body_mass_g"],
+                 "preprocessing": [{"step": "standardize", "columns": ["beak_length_mm", "beak_depth_mm", "body_mass_g"]}],
+                 "split": {"folds": 5}, "metric": {"name": "roc_auc"},
+                 "algorithm": {"name": "logistic_regression", "hyperparameters": {"epochs": 30}}}
+                """));
+        RunInfo run = server.steward().tracking().getRun(job.get("run_id").asText()).info();
+        JsonNode manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(artifact(run, "model/steward-model.json"));
+        assertThat(manifest.get("classes").toString()).isEqualTo("[\"FEMALE\",\"MALE\"]");
+        assertThat(manifest.at("/metrics/roc_auc").asDouble()).isGreaterThan(0.85);
+        assertThat(manifest.at("/metrics/roc_auc_std").isNumber()).as("cross-validation reports the spread").isTrue();
+        assertThat(manifest.at("/training_data/0/training_rows").asInt()).as("rows with a target, all used for the final model").isEqualTo(333);
+
+        List<String[]> expected = csv(artifact(run, "evaluation/validation_predictions.csv"));
+        assertThat(expected).hasSize(333);
+        try (ModelRuntime.LoadedModel model = runtime.load(artifact(run, "model/model.onnx"))) {
+            double[][] probabilities = (double[][]) model.run(inputs(expected, manifest)).get("probabilities");
+            for (int i = 0; i < expected.size(); i++) {
+                assertThat(probabilities[i][1]).as("row %s", expected.get(i)[0]).isCloseTo(Double.parseDouble(expected.get(i)[3]), within(1e-5));
+            }
+        }
+    }
+
+    @Test
     void theSameSpecOnTheSameDataGivesTheSameModelDigest() {
         String spec = CLASSIFY.formatted("random_forest", "{\"n_trees\": 10}");
         JsonNode first = jobs.awaitSuccess(submit(spec));
