@@ -195,7 +195,16 @@ class TrainingJobsTest {
         jobs.assertRefused("train", CLASSIFY.formatted("xgboost", "{\"leaves\": 3}"), "algorithm.hyperparameters.leaves", "unknown hyperparameter");
         jobs.assertRefused("train", CLASSIFY.formatted("linear_regression", "{}"), "algorithm.name", "cannot do multiclass_classification");
         jobs.assertRefused("train", CLASSIFY.formatted("cart", "{}").replace("\"version\": 1", "\"version\": 9"), "dataset", "version 9");
+        jobs.upload("quarantined", "a,b\n1,x\n2,y\n3,x\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(http.post("/api/v1/datasets/quarantined/versions/1/quarantine", admin, "{\"reason\": \"bad source\"}").statusCode()).isEqualTo(200);
+        jobs.assertRefused("train", "{\"dataset\": {\"name\": \"quarantined\"}, \"target\": \"b\", \"task\": \"binary_classification\","
+                + " \"algorithm\": {\"name\": \"cart\"}}", "override_reason", "is quarantined");
         assertThat(jobs.jobCount()).isEqualTo(before);
+
+        jobs.awaitSuccess(submit("{\"dataset\": {\"name\": \"quarantined\"}, \"target\": \"b\", \"task\": \"binary_classification\","
+                + " \"algorithm\": {\"name\": \"cart\"}, \"override_reason\": \"known issue, training a baseline\"}"));
+        JsonNode overrides = json(http.get("/api/v1/audit?action=dataset.version.override", admin)).get("events");
+        assertThat(overrides.toString()).contains("known issue, training a baseline", "training");
     }
 
     @Test

@@ -82,6 +82,10 @@ public final class TrainJobRunner implements JobRunner {
     public ObjectNode validate(ObjectNode spec) {
         TrainingSpec parsed = parser.parse(spec);
         DatasetVersion version = version(parsed);
+        if (!version.status().equals(DatasetVersion.ACTIVE) && parsed.overrideReason().isEmpty()) {
+            throw StewardException.invalid("override_reason", "override_reason: version " + version.version() + " of '" + version.datasetName()
+                    + "' is " + version.status() + " (see its validation reports); release it, or give override_reason to train on it anyway");
+        }
         TrainingPlan.resolve(parsed, version);
         ObjectNode filled = spec.deepCopy();
         ObjectNode dataset = filled.withObject("/dataset");
