@@ -97,6 +97,10 @@ class TrainingJobsTest {
         assertThat(manifest.at("/training_data/0/sha256").asText()).hasSize(64);
         assertThat(manifest.get("inputs").toString()).contains("\"island\"", "\"BYTES\"", "\"FP64\"", "Torgersen");
 
+        String curve = parts[0].equals("logistic_regression") ? "training_loss" : "validation_loss";
+        JsonNode history = json(http.get("/api/2.0/mlflow/metrics/get-history?run_id=" + run.runId() + "&metric_key=" + curve, admin)).get("metrics");
+        assertThat(history).as("%s per epoch or tree", curve).hasSizeGreaterThanOrEqualTo(parts[0].equals("cart") ? 1 : 2);
+
         List<String[]> expected = csv(artifact(run, "evaluation/validation_predictions.csv"));
         try (ModelRuntime.LoadedModel model = runtime.load(artifact(run, "model/model.onnx"))) {
             Map<String, Object> out = model.run(inputs(expected, manifest));

@@ -388,10 +388,16 @@ public final class TrainJobRunner implements JobRunner {
                 metrics.forEach((k, v) -> logged.add(new Metric(k, v, now, step)));
                 context.tracking().logBatch(context.caller(), runId, logged, List.of(), List.of());
             }
+            for (Map.Entry<String, Double> m : metrics.entrySet()) {
+                if (!Double.isFinite(m.getValue())) {
+                    diverged.compareAndSet(null, "the " + m.getKey().replace('_', ' ') + " is " + m.getValue() + " at iteration " + step);
+                    stop.set(true);
+                    return false;
+                }
+            }
             Double loss = metrics.get("validation_loss");
-            if (loss != null && (!Double.isFinite(loss) || (after > 0 && step >= after && loss > baseline))) {
-                diverged.compareAndSet(null, "the validation loss is " + loss + " at iteration " + step + (Double.isFinite(loss)
-                        ? ", worse than the baseline's " + baseline : ""));
+            if (loss != null && after > 0 && step >= after && loss > baseline) {
+                diverged.compareAndSet(null, "the validation loss is " + loss + " at iteration " + step + ", worse than the baseline's " + baseline);
                 stop.set(true);
                 return false;
             }

@@ -2,6 +2,7 @@ package dev.steward.train.tribuo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.steward.spi.ErrorCode;
 import dev.steward.spi.StewardException;
 import dev.steward.spi.training.Algorithm;
 import dev.steward.spi.training.Hyperparameter;
@@ -69,8 +70,13 @@ public final class TribuoTrainer implements Trainer {
     /** Tribuo reports every tree and epoch at INFO through java.util.logging; kept here so the level sticks. */
     private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
 
+    private static final java.util.logging.Logger SGD_LOG = java.util.logging.Logger.getLogger("org.tribuo.common.sgd.AbstractSGDTrainer");
+
     static {
         TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
+        SGD_LOG.setLevel(java.util.logging.Level.INFO);
+        SGD_LOG.setUseParentHandlers(false);
+        SGD_LOG.addHandler(new EpochLosses.Handler());
     }
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<Task> CLASSIFICATION = Set.of(Task.BINARY_CLASSIFICATION, Task.MULTICLASS_CLASSIFICATION);
@@ -229,13 +235,22 @@ public final class TribuoTrainer implements Trainer {
         final double targetMean = mean;
         final double targetStd = std;
         MutableDataset data = dataset(request, names, java.util.Arrays.stream(request.target()).map(v -> (v - targetMean) / targetStd).toArray());
+        // Tribuo reports the average training loss every loggingInterval steps: once per epoch here.
+        int interval = Math.max(1, (request.features().length + batch - 1) / batch);
         Model model;
-        if (request.task().classification()) {
-            model = new org.tribuo.classification.sgd.linear.LinearSGDTrainer(new LogMulticlass(), optimiser(h), epochs, -1, batch, request.seed())
-                    .train(data);
-        } else {
-            model = new org.tribuo.regression.sgd.linear.LinearSGDTrainer(new SquaredLoss(), optimiser(h), epochs, -1, batch, request.seed())
-                    .train(data);
+        EpochLosses.LISTENER.set(new EpochLosses(request.listener(), interval, request.task().classification()));
+        try {
+            if (request.task().classification()) {
+                model = new org.tribuo.classification.sgd.linear.LinearSGDTrainer(new LogMulticlass(), optimiser(h), epochs, interval, batch,
+                        request.seed()).train(data);
+            } else {
+                model = new org.tribuo.regression.sgd.linear.LinearSGDTrainer(new SquaredLoss(), optimiser(h), epochs, interval, batch,
+                        request.seed()).train(data);
+            }
+        } catch (EpochLosses.Stopped e) {
+            throw StewardException.of(ErrorCode.INVALID_STATE, "training stopped at epoch " + e.epoch() + ": its training loss was " + e.loss());
+        } finally {
+            EpochLosses.LISTENER.remove();
         }
         DenseMatrix w = ((org.tribuo.common.sgd.AbstractLinearSGDModel<?>) model).getWeightsCopy();
         ImmutableFeatureMap features = model.getFeatureIDMap();

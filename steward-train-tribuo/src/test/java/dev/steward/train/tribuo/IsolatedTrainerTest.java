@@ -66,6 +66,23 @@ class IsolatedTrainerTest {
         }
     }
 
+    @Test
+    void sgdReportsItsTrainingLossPerEpochAndStopsWhenAskedInProcess() {
+        List<Double> losses = new ArrayList<>();
+        TrainingRequest request = request("logistic_regression", 200, Map.of("epochs", 6L), () -> false);
+        TrainingRequest listening = new TrainingRequest(request.task(), request.algorithm(), request.hyperparameters(), request.seed(), request.inputs(),
+                request.classes(), request.featureNames(), request.features(), request.target(), request.validationFeatures(), request.validationTarget(),
+                0, (step, metrics) -> {
+                    losses.add(metrics.get("training_loss"));
+                    return step < 3;
+                }, () -> false);
+
+        assertThatThrownBy(() -> new TribuoTrainer().train(listening)).isInstanceOf(StewardException.class)
+                .hasMessageContaining("training stopped at epoch 3");
+        assertThat(losses).hasSize(3).allSatisfy(loss -> assertThat(loss).isPositive());
+        assertThat(new TribuoTrainer().train(request).onnx()).as("the next training is not affected").isNotEmpty();
+    }
+
     private static TrainingRequest request(String algorithm, int rows, Map<String, Object> overrides, BooleanSupplier cancelled) {
         return request(algorithm, rows, overrides, cancelled, 0);
     }
