@@ -9,7 +9,6 @@ import dev.steward.spi.tracking.KeyValue;
 import dev.steward.spi.tracking.Metric;
 import dev.steward.spi.tracking.Run;
 import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

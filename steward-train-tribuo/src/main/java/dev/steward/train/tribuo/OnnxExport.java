@@ -131,13 +131,7 @@ final class OnnxExport {
         List<Long> roots = new ArrayList<>();
         for (TreeNode tree : trees) {
             for (int target = 0; target < targets; target++) {
-                boolean contributes = false;
-                if (tree.isLeaf()) {
-                    contributes = tree.leaf()[target] != 0;
-                } else {
-                    contributes = anyNonZero(tree, target);
-                }
-                if (!contributes) {
+                if (!anyNonZero(tree, target)) {
                     continue;
                 }
                 roots.add((long) featureIds.size());

@@ -10,7 +10,6 @@ import dev.steward.spi.training.FittedStep;
 import dev.steward.spi.training.Task;
 import dev.steward.spi.training.TrainedModel;
 import dev.steward.spi.training.TrainingRequest;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
