@@ -164,7 +164,7 @@ public final class TrainJobRunner implements JobRunner {
         context.log("training " + spec.algorithm() + " on " + finalRows.length + " rows, validating on " + validationRows.length);
         started = System.nanoTime();
         Fit fit = fit(context, plan, table, target, finalRows, validationRows, true);
-        context.log(String.format("preprocessed, trained and scored in %.2f s (training itself: %.2f s, in its own JVM)",
+        context.log(String.format("preprocessed, trained and scored in %.2f s (training itself: %.2f s)",
                 (System.nanoTime() - started) / 1e9, fit.trainingSeconds()));
         started = System.nanoTime();
         if (metrics == null) {
