@@ -107,7 +107,7 @@ public final class ConfigLoader {
         int concurrency = typed.integer("jobs.concurrency", 0, 1024);
         String isolation = typed.string("jobs.training-isolation");
         if (!isolation.equals("process") && !isolation.equals("none")) {
-            throw typed.error("jobs.training-isolation", "must be process (each training in its own JVM) or none (in the server's JVM)");
+            throw typed.error("jobs.training-isolation", "must be process (trainings in worker JVMs of their own) or none (in the server's JVM)");
         }
         JobsConfig jobs = new JobsConfig(concurrency == 0 ? Runtime.getRuntime().availableProcessors() : concurrency,
                 Path.of(typed.string("jobs.directory")).toAbsolutePath().normalize(), isolation.equals("process"));
