@@ -115,22 +115,29 @@ class JobsApiTest {
     }
 
     @Test
-    void cancellingARunningJobKillsItsProcess() throws Exception {
-        Path marker = scripts.resolve("cancelled-marker");
-        JsonNode job = submit("command", 0, "{\"command\": \"sleep 30; touch " + marker + "\"}");
-        awaitStatus(job.get("id").asText(), s -> s.equals("running"));
+    void cancellingARunningJobStopsItsWholeProcessTree() throws Exception {
+        for (int trial = 0; trial < 5; trial++) {
+            Path marker = scripts.resolve("cancelled-marker");
+            Path session = scripts.resolve("session-" + trial);
+            JsonNode job = submit("command", 0, "{\"command\": \"echo $$ > " + session + "; sleep 30; touch " + marker + "\"}");
+            String id = job.get("id").asText();
+            awaitStatus(id, s -> s.equals("running"));
+            poll(() -> json(http.get("/api/v1/jobs/" + id + "/logs", admin)), l -> Files.exists(session));
 
-        HttpResponse<String> cancelled = http.post("/api/v1/jobs/" + job.get("id").asText() + "/cancel", admin, "{\"reason\": \"wrong data\"}");
-        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
-        JsonNode done = awaitStatus(job.get("id").asText(), JobsApiTest::ended);
+            HttpResponse<String> cancelled = http.post("/api/v1/jobs/" + id + "/cancel", admin, "{\"reason\": \"wrong data\"}");
+            assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+            JsonNode done = awaitStatus(id, JobsApiTest::ended);
 
-        assertThat(done.get("status").asText()).isEqualTo("cancelled");
-        assertThat(done.get("message").asText()).isEqualTo("wrong data");
-        assertThat(json(http.get("/api/2.0/mlflow/runs/get?run_id=" + done.get("run_id").asText(), admin)).at("/run/info/status").asText())
-                .isEqualTo("KILLED");
-        Thread.sleep(200);
-        assertThat(marker).doesNotExist();
-        assertThat(http.post("/api/v1/jobs/" + job.get("id").asText() + "/cancel", admin, "{}").statusCode()).isEqualTo(409);
+            assertThat(done.get("status").asText()).isEqualTo("cancelled");
+            assertThat(done.get("message").asText()).isEqualTo("wrong data");
+            assertThat(json(http.get("/api/2.0/mlflow/runs/get?run_id=" + done.get("run_id").asText(), admin)).at("/run/info/status").asText())
+                    .isEqualTo("KILLED");
+            // The job ends only once its processes are gone, so nothing of it can run now.
+            long sessionId = Long.parseLong(Files.readString(session).trim());
+            assertThat(dev.steward.core.jobs.ProcessGroup.sessionMembers(sessionId).map(ProcessHandle::pid)).as("trial " + trial).isEmpty();
+            assertThat(marker).doesNotExist();
+            assertThat(http.post("/api/v1/jobs/" + id + "/cancel", admin, "{}").statusCode()).isEqualTo(409);
+        }
     }
 
     @Test

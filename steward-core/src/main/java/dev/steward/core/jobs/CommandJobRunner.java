@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -31,7 +32,8 @@ public final class CommandJobRunner implements JobRunner {
     public static final String KIND = "command";
     static final long MAX_WALL_TIME_SECONDS = 30L * 24 * 3600;
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
-    private static final long KILL_GRACE_MILLIS = 5_000;
+    /** How long a stopped command may take to end on SIGTERM before its processes are killed. */
+    static final Duration KILL_GRACE = Duration.ofSeconds(3);
     private static final long METRIC_CHECK_MILLIS = 500;
 
     @Override
@@ -123,34 +125,47 @@ public final class CommandJobRunner implements JobRunner {
         spec.path("env").fields().forEachRemaining(e -> environment.put(e.getKey(), e.getValue().asText()));
         environment.putAll(context.mlflowEnvironment());
         context.log("$ " + command + "    (in " + workdir + ")");
-        Process process = builder.start();
-        JsonNode metricGuard = spec.path("guardrails").path("metric");
-        long nextMetricCheck = System.currentTimeMillis() + METRIC_CHECK_MILLIS;
-        while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
-            if (context.cancelled()) {
-                kill(process);
-                return Outcome.DONE;
-            }
-            if (metricGuard.isObject() && System.currentTimeMillis() >= nextMetricCheck) {
-                nextMetricCheck = System.currentTimeMillis() + METRIC_CHECK_MILLIS;
-                Optional<String> tripped = metricTripped(context, metricGuard);
-                if (tripped.isPresent()) {
-                    kill(process);
-                    throw new JobFailure("stopped: " + tripped.get() + " (the metric guardrail)", Optional.of("metric"));
+        try (ProcessGroup process = ProcessGroup.start(builder)) {
+            JsonNode metricGuard = spec.path("guardrails").path("metric");
+            long nextMetricCheck = System.currentTimeMillis() + METRIC_CHECK_MILLIS;
+            while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
+                if (context.cancelled()) {
+                    stop(context, process);
+                    return Outcome.DONE;
+                }
+                if (metricGuard.isObject() && System.currentTimeMillis() >= nextMetricCheck) {
+                    nextMetricCheck = System.currentTimeMillis() + METRIC_CHECK_MILLIS;
+                    Optional<String> tripped = metricTripped(context, metricGuard);
+                    if (tripped.isPresent()) {
+                        stop(context, process);
+                        throw new JobFailure("stopped: " + tripped.get() + " (the metric guardrail)", Optional.of("metric"));
+                    }
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    stop(context, process);
+                    throw new JobFailure("stopped after " + (System.currentTimeMillis() - start) / 1000 + " s: the " + guardrail + " guardrail",
+                            Optional.of(guardrail));
                 }
             }
-            if (System.currentTimeMillis() > deadline) {
-                kill(process);
-                throw new JobFailure("stopped after " + (System.currentTimeMillis() - start) / 1000 + " s: the " + guardrail + " guardrail",
-                        Optional.of(guardrail));
+            // The shell ended; whatever it left running in the background goes with it.
+            if (process.members().findAny().isPresent()) {
+                stop(context, process);
             }
+            int status = process.leader().exitValue();
+            context.log("exit status " + status);
+            if (status != 0) {
+                throw new JobFailure("the command exited with status " + status);
+            }
+            return Outcome.DONE;
         }
-        int status = process.exitValue();
-        context.log("exit status " + status);
-        if (status != 0) {
-            throw new JobFailure("the command exited with status " + status);
+    }
+
+    /** Stops the command's whole process tree, and says in the log if anything of it survived. */
+    private static void stop(JobContext context, ProcessGroup process) throws InterruptedException {
+        List<Long> survivors = process.stop(KILL_GRACE);
+        if (!survivors.isEmpty()) {
+            context.log("processes " + survivors + " of the command could not be stopped");
         }
-        return Outcome.DONE;
     }
 
     /** Why the latest value of the guarded metric breaks its bounds (NaN and infinities always do), if it does. */
@@ -190,18 +205,5 @@ public final class CommandJobRunner implements JobRunner {
             values.add(new KeyValue(e.getKey(), e.getValue().asText()));
         }
         context.tracking().logBatch(context.caller(), context.run().info().runId(), List.of(), values, List.of());
-    }
-
-    /** Asks the process tree to stop, then forces it after a grace period. */
-    static void kill(Process process) throws InterruptedException {
-        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        tree.forEach(ProcessHandle::destroy);
-        process.destroy();
-        if (!process.waitFor(KILL_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
-            tree.forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            process.waitFor(KILL_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-        }
-        tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 }

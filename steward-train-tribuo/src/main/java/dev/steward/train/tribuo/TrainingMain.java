@@ -8,14 +8,20 @@ import dev.steward.spi.training.TrainedModel;
 import dev.steward.spi.training.TrainingRequest;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The training process started by {@link IsolatedTrainer}: reads a request, trains with
@@ -32,24 +38,19 @@ public final class TrainingMain {
     static final String DONE = "steward-training-done";
 
     public static void main(String[] args) throws Exception {
-        exitWithParent();
+        BlockingQueue<String> input = watchServer();
         if (args.length == 1 && args[0].equals(SERVE)) {
-            java.io.BufferedReader input = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
             while (true) {
-                String in = input.readLine();
-                String out = input.readLine();
-                if (in == null || out == null) {
-                    break;
-                }
-                trainOnce(Path.of(in), Path.of(out));
+                Path in = Path.of(input.take());
+                Path out = Path.of(input.take());
+                trainOnce(in, out);
                 System.out.println(DONE);
                 System.out.flush();
                 // An idle worker should not sit on the heap of a large training: a full collection lets the JVM give it back.
                 System.gc();
             }
-        } else {
-            trainOnce(Path.of(args[0]), Path.of(args[1]));
         }
+        trainOnce(Path.of(args[0]), Path.of(args[1]));
         System.exit(0);
     }
 
@@ -80,23 +81,29 @@ public final class TrainingMain {
         Files.move(partial, resultFile, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** A server killed outright cannot stop its trainings: each one stops itself once its server is gone. */
-    private static void exitWithParent() {
-        ProcessHandle.current().parent().ifPresent(parent -> {
-            Thread watcher = new Thread(() -> {
-                while (parent.isAlive()) {
-                    try {
-                        Thread.sleep(1_000);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
+    /**
+     * Reads the lines the server sends (a worker's requests) and stops this process at once when
+     * its input ends: only the server holds the other end of that pipe, and the kernel closes it
+     * when the server dies, however it dies. A server killed outright thus cannot leave a
+     * training running.
+     */
+    private static BlockingQueue<String> watchServer() {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread watcher = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
                 }
-                System.err.println("the server that started this training is gone; stopping");
-                Runtime.getRuntime().halt(3);
-            }, "steward-parent-watch");
-            watcher.setDaemon(true);
-            watcher.start();
-        });
+            } catch (IOException e) {
+                // the same as the end of the input: the server is gone
+            }
+            System.err.println("the server that started this training is gone; stopping");
+            Runtime.getRuntime().halt(3);
+        }, "steward-server-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+        return lines;
     }
 
     record WireRequest(Task task, String algorithm, HashMap<String, Object> hyperparameters, long seed, List<FittedColumn> inputs,

@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.steward.spi.StewardException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import dev.steward.spi.training.FittedColumn;
 import dev.steward.spi.training.FittedStep;
 import dev.steward.spi.training.Task;
@@ -54,6 +61,59 @@ class IsolatedTrainerTest {
             assertThat((System.nanoTime() - start) / 1e9).as("stopped promptly").isLessThan(10);
             assertThat(trainer.idleWorkers()).isZero();
             assertThat(trainer.train(request("cart", 100, Map.of(), () -> false)).onnx()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void aTrainingStopsWithinASecondWhenItsServerIsKilledOutright() throws Exception {
+        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), TrainingServer.class.getName()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = lines.readLine();
+            } while (line != null && !line.startsWith("training in "));
+            assertThat(line).as("the server started a training").isNotNull();
+            long worker = Long.parseLong(line.substring("training in ".length()));
+
+            server.destroyForcibly();
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            long killed = System.nanoTime();
+            while (alive(worker) && System.nanoTime() - killed < 30_000_000_000L) {
+                Thread.sleep(5);
+            }
+
+            assertThat(alive(worker)).as("the training stopped itself").isFalse();
+            assertThat((System.nanoTime() - killed) / 1e9).as("seconds from the server's death to the training's").isLessThan(1.0);
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    /** Whether a process runs (a zombie waiting for a reaper does not). */
+    private static boolean alive(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A server stand-in: starts a long training in a worker JVM, prints the worker's pid, and waits to be killed. */
+    static final class TrainingServer {
+        public static void main(String[] args) throws Exception {
+            IsolatedTrainer trainer = new IsolatedTrainer(1);
+            Thread training = new Thread(() -> trainer.train(request("random_forest", 2_000, Map.of("n_trees", 100_000L), () -> false)));
+            training.start();
+            while (ProcessHandle.current().children().findAny().isEmpty()) {
+                Thread.sleep(5);
+            }
+            System.out.println("training in " + ProcessHandle.current().children().findFirst().orElseThrow().pid());
+            System.out.flush();
+            training.join();
         }
     }
 
