@@ -1,8 +1,10 @@
 package dev.steward.cli;
 
+import dev.steward.server.HomeLock;
 import dev.steward.server.Steward;
 import dev.steward.server.StewardServer;
 import dev.steward.server.config.ConfigLoader;
+import dev.steward.server.config.StewardConfig;
 import dev.steward.spi.StewardException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -42,10 +44,19 @@ final class ServerCommand implements Runnable {
         if (port != null) {
             overrides.put("server.port", Integer.toString(port));
         }
-        Steward steward = Steward.open(ConfigLoader.load(main.home.resolve(), System.getenv(), overrides));
+        StewardConfig config = ConfigLoader.load(main.home.resolve(), System.getenv(), overrides);
+        // The home is locked before the stores open, so that a second server changes nothing (not even a migration).
+        HomeLock home = HomeLock.acquire(config.home());
+        Steward steward;
+        try {
+            steward = Steward.open(config);
+        } catch (RuntimeException e) {
+            home.close();
+            throw e;
+        }
         StewardServer server;
         try {
-            server = StewardServer.start(steward);
+            server = StewardServer.start(steward, home);
         } catch (RuntimeException e) {
             steward.close();
             throw e instanceof StewardException ? e : StewardException.internal("starting the server", e);

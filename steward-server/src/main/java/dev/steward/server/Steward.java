@@ -59,8 +59,10 @@ public final class Steward implements AutoCloseable {
         TrainJobRunner training = new TrainJobRunner(datasets, trainer);
         this.runtime = new OnnxModelRuntime(0);
         this.evaluator = new ModelEvaluator(tracking, datasets, runtime);
+        // A SQLite store belongs to one server (the home's lock guards it); a PostgreSQL one may be shared by replicas.
+        boolean sharedStore = !store.dialect().equals("sqlite");
         this.jobs = new JobService(store, audit, tracking, tokens, clock, config.jobs().directory(), config.jobs().concurrency(),
-                List.of(new CommandJobRunner(), new SweepJobRunner(training), training));
+                new JobService.Ownership(sharedStore, config.jobs().lease()), List.of(new CommandJobRunner(), new SweepJobRunner(training), training));
     }
 
     /** Opens the stores named by the configuration (running any pending migrations). */

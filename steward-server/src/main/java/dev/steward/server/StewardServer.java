@@ -36,20 +36,41 @@ import java.util.Optional;
  */
 public final class StewardServer implements AutoCloseable {
     private final Steward steward;
+    private final HomeLock home;
     private final HttpServer http;
     private final Optional<String> createdAdminToken;
     private final JvmGcMetrics gcMetrics;
 
-    private StewardServer(Steward steward, HttpServer http, Optional<String> createdAdminToken, JvmGcMetrics gcMetrics) {
+    private StewardServer(Steward steward, HomeLock home, HttpServer http, Optional<String> createdAdminToken, JvmGcMetrics gcMetrics) {
         this.steward = steward;
+        this.home = home;
         this.http = http;
         this.createdAdminToken = createdAdminToken;
         this.gcMetrics = gcMetrics;
     }
 
-    /** Starts serving; on the first start of an installation also creates its admin token. */
+    /**
+     * Starts serving; on the first start of an installation also creates its admin token. Takes
+     * the home's lock first: a second server on the same home is refused.
+     */
     public static StewardServer start(Steward steward) {
         requireNonNull(steward, "steward is null");
+        return start(steward, HomeLock.acquire(steward.config().home()));
+    }
+
+    /** Starts serving on a home whose lock the caller took (before it opened the stores); the server releases it on close. */
+    public static StewardServer start(Steward steward, HomeLock home) {
+        requireNonNull(steward, "steward is null");
+        requireNonNull(home, "home is null");
+        try {
+            return serve(steward, home);
+        } catch (RuntimeException e) {
+            home.close();
+            throw e;
+        }
+    }
+
+    private static StewardServer serve(Steward steward, HomeLock home) {
         Caller system = new Caller(Actor.SYSTEM, Digests.sha256Hex("server bootstrap"));
         Optional<String> adminSecret = steward.tokens().bootstrapAdmin(system).map(issued -> {
             AdminTokenFile.write(steward.config().adminTokenFile(), issued.secret());
@@ -79,8 +100,14 @@ public final class StewardServer implements AutoCloseable {
                 new JobRoutes(steward.jobs(), json),
                 new EvaluationRoutes(steward.evaluator(), json));
         HttpServer http = HttpServer.start(steward.config().server(), json, new Authenticator(steward.tokens()), registry, resources);
-        StewardServer server = new StewardServer(steward, http, adminSecret, gcMetrics);
-        steward.jobs().start(server.uri());
+        StewardServer server = new StewardServer(steward, home, http, adminSecret, gcMetrics);
+        try {
+            steward.jobs().start(server.uri());
+            home.publish(server.uri());
+        } catch (RuntimeException e) {
+            http.close();
+            throw e;
+        }
         return server;
     }
 
@@ -106,13 +133,18 @@ public final class StewardServer implements AutoCloseable {
         return steward;
     }
 
+    /** Stops gracefully: HTTP first (in-flight requests finish), then jobs and stores, then the home is released. */
     @Override
     public void close() {
         try {
             http.close();
             gcMetrics.close();
         } finally {
-            steward.close();
+            try {
+                steward.close();
+            } finally {
+                home.close();
+            }
         }
     }
 }

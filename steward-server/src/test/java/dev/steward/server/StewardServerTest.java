@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The server over HTTP on a random loopback port, with a real SQLite store and artifact folder. */
 class StewardServerTest {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = new ObjectMapper();
 
     @TempDir
     static Path home;

@@ -31,8 +31,7 @@ public abstract class JobContract {
     }
 
     private static JobRecord job(String id, int priority, long createdAt, Optional<String> parent) {
-        return new JobRecord(id, "train", JobRecord.QUEUED, priority, "{\"a\": 1}", Optional.empty(), parent, 1, Optional.empty(), createdAt,
-                Optional.empty(), Optional.empty(), "tok_1");
+        return JobRecord.queued(id, "train", priority, "{\"a\": 1}", parent, createdAt, "tok_1");
     }
 
     private void insert(JobRecord... jobs) {
@@ -65,10 +64,10 @@ public abstract class JobContract {
     @Test
     void anUpdateAppliesOnlyFromTheExpectedStatus() {
         insert(job("job_a", 0, 1, Optional.empty()));
-        JobRecord started = store.read(tx -> tx.repository(JobRepository.class).find("job_a")).orElseThrow().started("run1", 10);
+        JobRecord started = store.read(tx -> tx.repository(JobRepository.class).find("job_a")).orElseThrow().started("run1", 10, "server-a");
 
-        boolean first = store.write(tx -> tx.repository(JobRepository.class).update(started, JobRecord.QUEUED));
-        boolean second = store.write(tx -> tx.repository(JobRepository.class).update(started, JobRecord.QUEUED));
+        boolean first = store.write(tx -> tx.repository(JobRepository.class).claim(started, 1_000));
+        boolean second = store.write(tx -> tx.repository(JobRepository.class).claim(started, 1_000));
         assertThat(first).isTrue();
         assertThat(second).as("a second worker loses the race").isFalse();
         JobRecord ended = started.ended(JobRecord.FAILED, Optional.of("exit status 3"), 20);
@@ -81,10 +80,36 @@ public abstract class JobContract {
         assertThat(stored.message()).contains("exit status 3");
         assertThat(stored.startedAt()).contains(10L);
         assertThat(stored.endedAt()).contains(20L);
+        assertThat(stored.owner()).contains("server-a");
         List<JobRecord> queued = store.read(tx -> tx.repository(JobRepository.class).queued());
         List<JobRecord> failed = store.read(tx -> tx.repository(JobRepository.class).withStatus(JobRecord.FAILED));
         assertThat(queued).isEmpty();
         assertThat(failed).extracting(JobRecord::id).containsExactly("job_a");
+    }
+
+    @Test
+    void leasesAreRenewedByTheirOwnerAndExpireWithoutIt() {
+        insert(job("job_a", 0, 1, Optional.empty()), job("job_b", 0, 2, Optional.empty()), job("job_c", 0, 3, Optional.empty()));
+        JobRecord a = store.read(tx -> tx.repository(JobRepository.class).find("job_a")).orElseThrow().started("run_a", 10, "server-a");
+        JobRecord b = store.read(tx -> tx.repository(JobRepository.class).find("job_b")).orElseThrow().started("run_b", 10, "server-b");
+        store.write(tx -> tx.repository(JobRepository.class).claim(a, 100));
+        store.write(tx -> tx.repository(JobRepository.class).claim(b, 100));
+        // A job set running without a lease, as a server before leases existed left it.
+        JobRecord legacy = store.read(tx -> tx.repository(JobRepository.class).find("job_c")).orElseThrow().withStatus(JobRecord.RUNNING,
+                Optional.empty());
+        store.write(tx -> tx.repository(JobRepository.class).update(legacy, JobRecord.QUEUED));
+
+        int renewed = store.write(tx -> tx.repository(JobRepository.class).renewLeases("server-a", 500));
+
+        assertThat(renewed).isEqualTo(1);
+        List<JobRecord> expired = store.read(tx -> tx.repository(JobRepository.class).expiredLeases(200));
+        assertThat(expired).extracting(JobRecord::id).containsExactly("job_b", "job_c");
+        List<JobRecord> expiredEarlier = store.read(tx -> tx.repository(JobRepository.class).expiredLeases(50));
+        assertThat(expiredEarlier).extracting(JobRecord::id).containsExactly("job_c");
+        JobRecord ended = a.ended(JobRecord.SUCCEEDED, Optional.empty(), 300);
+        store.write(tx -> tx.repository(JobRepository.class).update(ended, JobRecord.RUNNING));
+        int renewedAfterEnd = store.write(tx -> tx.repository(JobRepository.class).renewLeases("server-a", 900));
+        assertThat(renewedAfterEnd).as("an ended job holds no lease").isZero();
     }
 
     @Test

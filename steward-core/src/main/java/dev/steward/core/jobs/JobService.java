@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +41,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -52,6 +54,14 @@ import org.slf4j.LoggerFactory;
  * server stopped under them, interrupted (they can be retried). Every state change is audited.
  * A job that queues children (a sweep) holds no worker while they run, so an urgent job queued
  * meanwhile starts before the sweep's next trial. Thread-safe.
+ *
+ * <p>A running job belongs to the server instance that started it ({@link JobRecord#owner()}),
+ * which renews a lease on it every third of {@link Ownership#lease()}. On a store that only one
+ * server opens (SQLite, behind the home's lock) every job found running at start is left over from
+ * a stopped server and is interrupted. On a shared store (PostgreSQL replicas) a server interrupts
+ * only the jobs whose lease ran out, at start and then periodically, so one replica never
+ * interrupts another's live jobs; a server that finds one of its jobs taken from it (it could not
+ * renew in time) stops that job.
  */
 public final class JobService implements AutoCloseable {
     public static final int MIN_PRIORITY = -1000;
@@ -73,11 +83,29 @@ public final class JobService implements AutoCloseable {
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Object dispatchLock = new Object();
     private final ExecutorService workers;
+    private final Ownership ownership;
+    private final String owner;
+    private final ScheduledExecutorService leaseKeeper;
     private volatile URI trackingUri;
     private volatile boolean closed;
 
+    /**
+     * How jobs are owned.
+     *
+     * @param sharedStore whether other servers may run jobs on the same store at the same time
+     * @param lease how long a running job stays this server's without a renewal
+     */
+    public record Ownership(boolean sharedStore, Duration lease) {
+        public Ownership {
+            requireNonNull(lease, "lease is null");
+            if (lease.toMillis() < 300) {
+                throw new IllegalArgumentException("lease must be at least 300 ms: " + lease);
+            }
+        }
+    }
+
     public JobService(MetadataStore store, AuditLog audit, TrackingService tracking, TokenService tokens, Clock clock, Path directory,
-            int concurrency, List<JobRunner> runners) {
+            int concurrency, Ownership ownership, List<JobRunner> runners) {
         this.store = requireNonNull(store, "store is null");
         this.audit = requireNonNull(audit, "audit is null");
         this.tracking = requireNonNull(tracking, "tracking is null");
@@ -88,12 +116,35 @@ public final class JobService implements AutoCloseable {
             throw new IllegalArgumentException("concurrency must be at least 1: " + concurrency);
         }
         this.concurrency = concurrency;
+        this.ownership = requireNonNull(ownership, "ownership is null");
+        this.owner = instanceName();
         runners.forEach(r -> this.runners.put(r.kind(), r));
         this.workers = Executors.newFixedThreadPool(concurrency, runnable -> {
             Thread thread = new Thread(runnable, "steward-job");
             thread.setDaemon(true);
             return thread;
         });
+        this.leaseKeeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "steward-job-leases");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** This server instance as jobs name their owner: host, process and a random part (a restarted server is a new owner). */
+    private static String instanceName() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return host + "/" + ProcessHandle.current().pid() + "/" + Ids.randomHex("", 4);
+    }
+
+    /** The name this server instance gives itself as the owner of the jobs it runs. */
+    public String owner() {
+        return owner;
     }
 
     public int concurrency() {
@@ -110,12 +161,25 @@ public final class JobService implements AutoCloseable {
      */
     public void start(URI trackingUri) {
         this.trackingUri = requireNonNull(trackingUri, "trackingUri is null");
+        if (ownership.sharedStore()) {
+            interruptAbandoned();
+        } else {
+            interrupt(store.read(tx -> tx.repository(JobRepository.class).withStatus(JobRecord.RUNNING)));
+        }
+        long period = Math.max(100, ownership.lease().toMillis() / 3);
+        leaseKeeper.scheduleWithFixedDelay(this::keepLeases, period, period, TimeUnit.MILLISECONDS);
+        dispatch();
+    }
+
+    /** Marks jobs left running by a server that is gone as interrupted, with their runs failed and their sweeps' queued trials cancelled. */
+    private void interrupt(List<JobRecord> stopped) {
         Caller system = TrackingService.system();
-        List<JobRecord> stopped = store.read(tx -> tx.repository(JobRepository.class).withStatus(JobRecord.RUNNING));
         for (JobRecord job : stopped) {
-            finish(system, job, JobRecord.INTERRUPTED, Optional.of("the server stopped while the job was running; retry it"), Optional.empty(),
-                    "job.interrupt");
-            job.runId().ifPresent(runId -> endRunQuietly(system, runId, RunStatus.FAILED));
+            String reason = job.owner().map(o -> "the server that ran it (" + o + ") stopped while the job was running; retry it")
+                    .orElse("the server stopped while the job was running; retry it");
+            if (finish(system, job, JobRecord.INTERRUPTED, Optional.of(reason), Optional.empty(), "job.interrupt")) {
+                job.runId().ifPresent(runId -> endRunQuietly(system, runId, RunStatus.FAILED));
+            }
         }
         // The queued trials of an interrupted sweep would finish nothing: a retry of the sweep queues them again.
         for (JobRecord job : stopped) {
@@ -124,7 +188,37 @@ public final class JobService implements AutoCloseable {
                         "job.cancel");
             }
         }
-        dispatch();
+    }
+
+    /** On a shared store: interrupts the running jobs whose owner stopped renewing their leases. */
+    private void interruptAbandoned() {
+        long now = clock.millis();
+        interrupt(store.read(tx -> tx.repository(JobRepository.class).expiredLeases(now)).stream()
+                .filter(job -> !job.owner().equals(Optional.of(owner))).toList());
+    }
+
+    /**
+     * Renews the leases of this server's jobs, stops those another server took over (it thought
+     * this one dead), and on a shared store interrupts jobs abandoned by servers that died.
+     */
+    private void keepLeases() {
+        try {
+            long until = clock.millis() + ownership.lease().toMillis();
+            store.write(tx -> tx.repository(JobRepository.class).renewLeases(owner, until));
+            for (Running handle : running.values()) {
+                Optional<JobRecord> current = store.read(tx -> tx.repository(JobRepository.class).find(handle.job.id()));
+                if (current.isPresent() && (!current.get().status().equals(JobRecord.RUNNING) || !current.get().owner().equals(Optional.of(owner)))) {
+                    LOG.warn("job {} was taken over by another server ({}); stopping it here", handle.job.id(), current.get().status());
+                    handle.interrupt("another server took the job over after this one failed to renew its lease; retry it");
+                }
+            }
+            if (ownership.sharedStore()) {
+                interruptAbandoned();
+                dispatch();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("renewing job leases failed: {}", e.getMessage());
+        }
     }
 
     /** Validates and queues a job. Nothing is stored when the spec is wrong. */
@@ -149,8 +243,7 @@ public final class JobService implements AutoCloseable {
         if (text.length() > MAX_SPEC_CHARS) {
             throw StewardException.invalid("spec", "the job spec is longer than " + MAX_SPEC_CHARS + " characters");
         }
-        JobRecord job = new JobRecord(Ids.randomHex("job_", 8), kind, JobRecord.QUEUED, priority, text, Optional.empty(), parentId, 1,
-                Optional.empty(), clock.millis(), Optional.empty(), Optional.empty(), caller.actor().id());
+        JobRecord job = JobRecord.queued(Ids.randomHex("job_", 8), kind, priority, text, parentId, clock.millis(), caller.actor().id());
         store.write(tx -> {
             tx.repository(JobRepository.class).insert(job);
             Map<String, String> details = new TreeMap<>();
@@ -267,12 +360,16 @@ public final class JobService implements AutoCloseable {
     public record LogChunk(String text, long nextOffset, boolean finished) {
     }
 
-    /** Stops starting jobs and cancels those running (their runs end KILLED, the jobs interrupted). */
+    /**
+     * Stops starting jobs and stops those running (their runs end KILLED, the jobs interrupted);
+     * sweeps waiting for their trials are interrupted too.
+     */
     @Override
     public void close() {
         closed = true;
+        leaseKeeper.shutdownNow();
         for (Running handle : running.values()) {
-            handle.interrupt();
+            handle.interrupt("the server stopped while the job was running; retry it");
         }
         workers.shutdown();
         try {
@@ -282,6 +379,14 @@ public final class JobService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             workers.shutdownNow();
+        }
+        if (trackingUri != null) {
+            try {
+                interrupt(store.read(tx -> tx.repository(JobRepository.class).withStatus(JobRecord.RUNNING)).stream()
+                        .filter(job -> job.owner().equals(Optional.of(owner))).toList());
+            } catch (RuntimeException e) {
+                LOG.warn("could not mark this server's waiting sweeps interrupted: {}", e.getMessage());
+            }
         }
     }
 
@@ -325,9 +430,9 @@ public final class JobService implements AutoCloseable {
         job.parentId().ifPresent(p -> tags.add(new KeyValue("steward.job.parent", p)));
         Optional<String> runName = Optional.ofNullable(spec.path("run_name").textValue());
         Run run = tracking.createRun(system, experimentId, Optional.of(job.createdBy()), Optional.empty(), tags, runName);
-        JobRecord started = job.started(run.info().runId(), clock.millis());
+        JobRecord started = job.started(run.info().runId(), clock.millis(), owner);
         boolean claimed = store.write(tx -> {
-            boolean ok = tx.repository(JobRepository.class).update(started, JobRecord.QUEUED);
+            boolean ok = tx.repository(JobRepository.class).claim(started, clock.millis() + ownership.lease().toMillis());
             if (ok) {
                 audit.record(tx, system, "job.start", "job", job.id(), Map.of("run_id", run.info().runId(), "attempt",
                         Integer.toString(job.attempt()), "submitted_by", job.createdBy()));
@@ -444,7 +549,7 @@ public final class JobService implements AutoCloseable {
         private final Run run;
         private final JobRunner runner;
         private volatile boolean cancelled;
-        private volatile boolean interrupted;
+        private volatile String interruptedBecause;
         private volatile Caller cancelledBy;
         private volatile String cancelReason;
         private volatile IssuedToken token;
@@ -462,8 +567,8 @@ public final class JobService implements AutoCloseable {
             cancelled = true;
         }
 
-        void interrupt() {
-            interrupted = true;
+        void interrupt(String reason) {
+            interruptedBecause = reason;
             cancelled = true;
         }
 
@@ -533,9 +638,10 @@ public final class JobService implements AutoCloseable {
 
         private void end(String status, Optional<String> message, Optional<String> guardrail) {
             Caller system = TrackingService.system();
+            boolean interrupted = interruptedBecause != null;
             if (cancelled) {
                 status = interrupted ? JobRecord.INTERRUPTED : JobRecord.CANCELLED;
-                message = Optional.of(interrupted ? "the server stopped while the job was running; retry it" : cancelReason);
+                message = Optional.of(interrupted ? interruptedBecause : cancelReason);
                 guardrail = Optional.empty();
             }
             String finalStatus = status;

@@ -42,7 +42,8 @@ public final class JobRoutes implements Routes {
     record Reason(String reason) {}
 
     record JobView(String id, String kind, String status, int priority, Optional<String> runId, Optional<String> parentId, int attempt,
-            Optional<String> message, String createdAt, Optional<String> startedAt, Optional<String> endedAt, String createdBy, JsonNode spec) {
+            Optional<String> message, String createdAt, Optional<String> startedAt, Optional<String> endedAt, String createdBy,
+            Optional<String> owner, JsonNode spec) {
         static JobView of(JobRecord j, Json json) {
             JsonNode spec;
             try {
@@ -52,7 +53,7 @@ public final class JobRoutes implements Routes {
             }
             return new JobView(j.id(), j.kind(), j.status(), j.priority(), j.runId(), j.parentId(), j.attempt(), j.message(),
                     Instant.ofEpochMilli(j.createdAt()).toString(), j.startedAt().map(t -> Instant.ofEpochMilli(t).toString()),
-                    j.endedAt().map(t -> Instant.ofEpochMilli(t).toString()), j.createdBy(), spec);
+                    j.endedAt().map(t -> Instant.ofEpochMilli(t).toString()), j.createdBy(), j.owner(), spec);
         }
     }
 

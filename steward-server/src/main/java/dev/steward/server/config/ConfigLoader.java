@@ -49,6 +49,7 @@ public final class ConfigLoader {
         defaults.put("jobs.concurrency", "0");
         defaults.put("jobs.directory", "${home}/jobs");
         defaults.put("jobs.training-isolation", "process");
+        defaults.put("jobs.lease-seconds", "30");
         return defaults;
     }
 
@@ -110,7 +111,8 @@ public final class ConfigLoader {
             throw typed.error("jobs.training-isolation", "must be process (trainings in worker JVMs of their own) or none (in the server's JVM)");
         }
         JobsConfig jobs = new JobsConfig(concurrency == 0 ? Runtime.getRuntime().availableProcessors() : concurrency,
-                Path.of(typed.string("jobs.directory")).toAbsolutePath().normalize(), isolation.equals("process"));
+                Path.of(typed.string("jobs.directory")).toAbsolutePath().normalize(), isolation.equals("process"),
+                java.time.Duration.ofSeconds(typed.integer("jobs.lease-seconds", 3, 3600)));
         return new StewardConfig(absoluteHome, server, store, typed.string("artifacts.url"), jobs);
     }
 

@@ -3,6 +3,7 @@ package dev.steward.server.config;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The job queue.
@@ -13,12 +14,15 @@ import java.nio.file.Path;
  *     the default): killed at once by guardrails and cancels, {@code -Xmx} from max_memory_mb; with
  *     {@code none} they run in the server's JVM, faster on small data, but a stopped training only
  *     stops being waited for
+ * @param lease how long a running job stays its server's without a renewal ({@code jobs.lease-seconds});
+ *     on a shared store another server interrupts a job whose lease ran out (its server died)
  */
-public record JobsConfig(int concurrency, Path directory, boolean isolateTraining) {
+public record JobsConfig(int concurrency, Path directory, boolean isolateTraining, Duration lease) {
     public JobsConfig {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1");
         }
         requireNonNull(directory, "directory is null");
+        requireNonNull(lease, "lease is null");
     }
 }

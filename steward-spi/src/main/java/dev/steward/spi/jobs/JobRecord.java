@@ -16,9 +16,12 @@ import java.util.Optional;
  * @param parentId the sweep a trial belongs to
  * @param attempt 1 for the first run, one more for each retry
  * @param message why it failed, was cancelled or interrupted
+ * @param owner the server instance that runs (or ran) the current attempt; it holds a lease on the
+ *     job while it runs (see {@link JobRepository#renewLeases})
  */
 public record JobRecord(String id, String kind, String status, int priority, String spec, Optional<String> runId, Optional<String> parentId,
-        int attempt, Optional<String> message, long createdAt, Optional<Long> startedAt, Optional<Long> endedAt, String createdBy) {
+        int attempt, Optional<String> message, long createdAt, Optional<Long> startedAt, Optional<Long> endedAt, String createdBy,
+        Optional<String> owner) {
     public static final String QUEUED = "queued";
     public static final String RUNNING = "running";
     public static final String SUCCEEDED = "succeeded";
@@ -37,6 +40,13 @@ public record JobRecord(String id, String kind, String status, int priority, Str
         requireNonNull(startedAt, "startedAt is null");
         requireNonNull(endedAt, "endedAt is null");
         requireNonNull(createdBy, "createdBy is null");
+        requireNonNull(owner, "owner is null");
+    }
+
+    /** A new job, queued. */
+    public static JobRecord queued(String id, String kind, int priority, String spec, Optional<String> parentId, long createdAt, String createdBy) {
+        return new JobRecord(id, kind, QUEUED, priority, spec, Optional.empty(), parentId, 1, Optional.empty(), createdAt, Optional.empty(),
+                Optional.empty(), createdBy, Optional.empty());
     }
 
     public boolean finished() {
@@ -44,21 +54,23 @@ public record JobRecord(String id, String kind, String status, int priority, Str
     }
 
     public JobRecord withStatus(String newStatus, Optional<String> newMessage) {
-        return new JobRecord(id, kind, newStatus, priority, spec, runId, parentId, attempt, newMessage, createdAt, startedAt, endedAt, createdBy);
+        return new JobRecord(id, kind, newStatus, priority, spec, runId, parentId, attempt, newMessage, createdAt, startedAt, endedAt, createdBy,
+                owner);
     }
 
-    public JobRecord started(String newRunId, long time) {
+    /** Started by server instance {@code newOwner} in run {@code newRunId}. */
+    public JobRecord started(String newRunId, long time, String newOwner) {
         return new JobRecord(id, kind, RUNNING, priority, spec, Optional.of(newRunId), parentId, attempt, Optional.empty(), createdAt,
-                Optional.of(time), Optional.empty(), createdBy);
+                Optional.of(time), Optional.empty(), createdBy, Optional.of(newOwner));
     }
 
     public JobRecord ended(String newStatus, Optional<String> newMessage, long time) {
         return new JobRecord(id, kind, newStatus, priority, spec, runId, parentId, attempt, newMessage, createdAt, startedAt, Optional.of(time),
-                createdBy);
+                createdBy, owner);
     }
 
     public JobRecord requeued() {
         return new JobRecord(id, kind, QUEUED, priority, spec, Optional.empty(), parentId, attempt + 1, Optional.empty(), createdAt,
-                Optional.empty(), Optional.empty(), createdBy);
+                Optional.empty(), Optional.empty(), createdBy, Optional.empty());
     }
 }

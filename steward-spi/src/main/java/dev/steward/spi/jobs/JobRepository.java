@@ -22,4 +22,16 @@ public interface JobRepository {
      * {@code expectedStatus}; false (and nothing changed) otherwise.
      */
     boolean update(JobRecord updated, String expectedStatus);
+
+    /**
+     * Starts a queued job: stores {@code started} (status running, its run and owner) with a lease
+     * until {@code leaseUntil} (epoch ms) if the job is still queued; false otherwise.
+     */
+    boolean claim(JobRecord started, long leaseUntil);
+
+    /** Extends the leases of every running job {@code owner} holds; returns how many. */
+    int renewLeases(String owner, long leaseUntil);
+
+    /** Running jobs whose lease ended before {@code now} (their owner stopped renewing), or that never had one. */
+    List<JobRecord> expiredLeases(long now);
 }
