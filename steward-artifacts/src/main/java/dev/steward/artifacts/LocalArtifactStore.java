@@ -6,9 +6,11 @@ import dev.steward.spi.ErrorCode;
 import dev.steward.spi.StewardException;
 import dev.steward.spi.artifact.ArtifactRef;
 import dev.steward.spi.artifact.ArtifactStore;
+import dev.steward.spi.artifact.StoredBlob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -27,6 +29,8 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,22 +40,36 @@ import org.slf4j.LoggerFactory;
  * <p>A put streams into {@code tmp/} while hashing, forces the bytes to disk, then renames the file
  * atomically to its address and forces the directory, so a blob is either absent or complete even
  * when the process is killed. Temporary files left by a crash are swept when the store opens.
- * Stored files are made read-only; reads re-hash the file before handing out a stream.
+ * Stored files are made read-only; reads re-hash the file before handing out a stream. A file's
+ * modification time is when it was last stored (a put of content already there renews it); a
+ * lock per digest makes that renewal and a garbage collector's delete exclusive, within this JVM
+ * (garbage collection runs in the server that owns the home).
  */
 public final class LocalArtifactStore implements ArtifactStore {
     private static final Logger LOG = LoggerFactory.getLogger(LocalArtifactStore.class);
     private static final HexFormat HEX = HexFormat.of();
     private static final int BUFFER = 64 * 1024;
     private static final Duration STALE_TEMP = Duration.ofHours(24);
+    private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
+
+    private static final int LOCK_STRIPES = 64;
 
     private final Path root;
     private final Path blobs;
     private final Path tmp;
+    private final Object[] locks = new Object[LOCK_STRIPES];
 
     private LocalArtifactStore(Path root) {
         this.root = root;
         this.blobs = root.resolve("sha256");
         this.tmp = root.resolve("tmp");
+        for (int i = 0; i < LOCK_STRIPES; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    private Object lockOf(String digest) {
+        return locks[Integer.parseInt(digest.substring(0, 2), 16) % LOCK_STRIPES];
     }
 
     /** Opens (creating when needed) the store rooted at {@code root}. */
@@ -93,18 +111,22 @@ public final class LocalArtifactStore implements ArtifactStore {
             }
             String digest = HEX.formatHex(sha.digest());
             Path target = pathOf(digest);
-            if (Files.exists(target) && Files.size(target) == size) {
-                return new ArtifactRef(digest, size);
-            }
-            Files.createDirectories(target.getParent());
-            temp.toFile().setReadOnly();
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException e) {
-                // Another put of the same content won the race; the content is identical.
-                return new ArtifactRef(digest, size);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw StewardException.internal("the artifact directory " + root + " does not support atomic renames", e);
+            synchronized (lockOf(digest)) {
+                if (Files.exists(target) && Files.size(target) == size) {
+                    Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
+                    return new ArtifactRef(digest, size);
+                }
+                Files.createDirectories(target.getParent());
+                temp.toFile().setReadOnly();
+                try {
+                    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (FileAlreadyExistsException e) {
+                    // Another put of the same content won the race; the content is identical.
+                    Files.setLastModifiedTime(target, FileTime.from(Instant.now()));
+                    return new ArtifactRef(digest, size);
+                } catch (AtomicMoveNotSupportedException e) {
+                    throw StewardException.internal("the artifact directory " + root + " does not support atomic renames", e);
+                }
             }
             forceDirectory(target.getParent());
             return new ArtifactRef(digest, size);
@@ -154,6 +176,45 @@ public final class LocalArtifactStore implements ArtifactStore {
             return Optional.empty();
         } catch (IOException e) {
             throw StewardException.of(ErrorCode.TEMPORARILY_UNAVAILABLE, "cannot read artifact " + sha256 + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Stream<StoredBlob> list() {
+        try {
+            return Files.walk(blobs, 2).filter(path -> path.getNameCount() == blobs.getNameCount() + 2)
+                    .filter(path -> DIGEST.matcher(path.getFileName().toString()).matches())
+                    .flatMap(path -> {
+                        try {
+                            return Stream.of(new StoredBlob(new ArtifactRef(path.getFileName().toString(), Files.size(path)),
+                                    Files.getLastModifiedTime(path).toInstant()));
+                        } catch (NoSuchFileException e) {
+                            return Stream.empty(); // deleted while listing
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
+        } catch (IOException e) {
+            throw StewardException.of(ErrorCode.TEMPORARILY_UNAVAILABLE, "cannot list the artifacts in " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean delete(String sha256, Instant writtenBefore) {
+        Path path = pathOf(ArtifactRef.requireValidDigest(sha256));
+        requireNonNull(writtenBefore, "writtenBefore is null");
+        synchronized (lockOf(sha256)) {
+            try {
+                if (!Files.getLastModifiedTime(path).toInstant().isBefore(writtenBefore)) {
+                    return false;
+                }
+                Files.delete(path);
+                return true;
+            } catch (NoSuchFileException e) {
+                return false;
+            } catch (IOException e) {
+                throw StewardException.of(ErrorCode.TEMPORARILY_UNAVAILABLE, "cannot delete artifact " + sha256 + ": " + e.getMessage(), e);
+            }
         }
     }
 

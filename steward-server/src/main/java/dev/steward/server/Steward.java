@@ -3,6 +3,7 @@ package dev.steward.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.steward.artifacts.ArtifactStores;
+import dev.steward.core.artifacts.ArtifactCollector;
 import dev.steward.core.audit.AuditLog;
 import dev.steward.core.auth.TokenService;
 import dev.steward.core.data.DatasetService;
@@ -41,6 +42,7 @@ public final class Steward implements AutoCloseable {
     private final OnnxModelRuntime runtime;
     private final dev.steward.spi.training.Trainer trainer;
     private final ModelEvaluator evaluator;
+    private final ArtifactCollector collector;
     /** Native memory DuckDB may use while reading one dataset file before it spills to disk. */
     private static final String DATA_MEMORY_LIMIT = "1GB";
     /** Warm training JVMs kept between trainings (with process isolation): they save the cold start of each training. */
@@ -59,6 +61,7 @@ public final class Steward implements AutoCloseable {
         TrainJobRunner training = new TrainJobRunner(datasets, trainer);
         this.runtime = new OnnxModelRuntime(0);
         this.evaluator = new ModelEvaluator(tracking, datasets, runtime);
+        this.collector = new ArtifactCollector(store, artifacts, audit, clock);
         // A SQLite store belongs to one server (the home's lock guards it); a PostgreSQL one may be shared by replicas.
         boolean sharedStore = !store.dialect().equals("sqlite");
         this.jobs = new JobService(store, audit, tracking, tokens, clock, config.jobs().directory(), config.jobs().concurrency(),
@@ -113,6 +116,11 @@ public final class Steward implements AutoCloseable {
     /** The job queue; it runs jobs once the server started it. */
     public ModelEvaluator evaluator() {
         return evaluator;
+    }
+
+    /** Garbage collection of blobs nothing refers to. */
+    public ArtifactCollector collector() {
+        return collector;
     }
 
     public JobService jobs() {

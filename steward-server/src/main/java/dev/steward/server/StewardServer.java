@@ -92,7 +92,7 @@ public final class StewardServer implements AutoCloseable {
                 new HealthRoutes(steward.store(), steward.artifacts(), registry, json),
                 new TokenRoutes(steward.tokens(), json),
                 new AuditRoutes(steward.store(), steward.audit(), json),
-                new ArtifactRoutes(steward.artifacts(), steward.config().server().maxArtifactBytes(), json),
+                new ArtifactRoutes(steward.artifacts(), steward.collector(), steward.config().server().maxArtifactBytes(), json),
                 new MlflowRoutes(steward.tracking(), json, steward.config().server().maxArtifactBytes()),
                 new TrackingRoutes(steward.tracking(), json),
                 new DatasetRoutes(steward.datasets(), json, steward.config().home().resolve("tmp"),

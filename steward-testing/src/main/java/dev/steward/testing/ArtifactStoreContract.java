@@ -8,16 +8,19 @@ import dev.steward.spi.ErrorCode;
 import dev.steward.spi.StewardException;
 import dev.steward.spi.artifact.ArtifactRef;
 import dev.steward.spi.artifact.ArtifactStore;
+import dev.steward.spi.artifact.StoredBlob;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -135,6 +138,60 @@ public abstract class ArtifactStoreContract {
         for (String bad : List.of("../../etc/passwd", "ABC", "g".repeat(64), "A".repeat(64))) {
             assertThatThrownBy(() -> store.open(bad))
                     .isInstanceOfSatisfying(StewardException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE));
+        }
+    }
+
+    @Test
+    void listsEveryBlobWithWhenItWasLastStored() {
+        Instant before = Instant.now().minusSeconds(2);
+        ArtifactRef a = store.put(new ByteArrayInputStream("a".getBytes(StandardCharsets.UTF_8)), 10);
+        ArtifactRef b = store.put(new ByteArrayInputStream("b".getBytes(StandardCharsets.UTF_8)), 10);
+
+        List<StoredBlob> blobs;
+        try (Stream<StoredBlob> listed = store.list()) {
+            blobs = listed.toList();
+        }
+
+        assertThat(blobs).extracting(StoredBlob::ref).containsExactlyInAnyOrder(a, b);
+        assertThat(blobs).allSatisfy(blob -> assertThat(blob.lastWritten()).isAfter(before));
+    }
+
+    @Test
+    void aDeleteSparesABlobStoredAgainSinceItsCutoff() throws IOException {
+        byte[] content = "kept".getBytes(StandardCharsets.UTF_8);
+        ArtifactRef ref = store.put(new ByteArrayInputStream(content), 10);
+        Instant cutoff = Instant.now().plusSeconds(3600);
+        assertThat(store.delete(ref.sha256(), Instant.now().minusSeconds(3600))).as("stored after that cutoff").isFalse();
+        assertThat(store.stat(ref.sha256())).contains(ref);
+
+        assertThat(store.delete(ref.sha256(), cutoff)).isTrue();
+        assertThat(store.stat(ref.sha256())).isEmpty();
+        assertThat(store.delete(ref.sha256(), cutoff)).as("already gone").isFalse();
+        ArtifactRef again = store.put(new ByteArrayInputStream(content), 10);
+        try (InputStream in = store.open(again.sha256())) {
+            assertThat(in.readAllBytes()).as("stored anew after the delete").isEqualTo(content);
+        }
+    }
+
+    @Test
+    void storingExistingContentAgainRenewsItsLastWrittenTime() {
+        byte[] content = "renewed".getBytes(StandardCharsets.UTF_8);
+        ArtifactRef ref = store.put(new ByteArrayInputStream(content), 10);
+        Instant first = lastWritten(ref);
+        Instant cutoff = first.plusMillis(10);
+        while (!Instant.now().isAfter(cutoff)) {
+            Thread.onSpinWait();
+        }
+
+        store.put(new ByteArrayInputStream(content), 10);
+
+        assertThat(lastWritten(ref)).isAfter(cutoff);
+        assertThat(store.delete(ref.sha256(), cutoff)).as("renewed after the cutoff").isFalse();
+    }
+
+    private Instant lastWritten(ArtifactRef ref) {
+        try (Stream<StoredBlob> listed = store.list()) {
+            return listed.filter(b -> b.ref().equals(ref)).findFirst().orElseThrow().lastWritten();
         }
     }
 

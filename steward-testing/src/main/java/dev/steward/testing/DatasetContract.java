@@ -157,6 +157,41 @@ public abstract class DatasetContract {
         assertThat(comparison.columns()).allSatisfy(c -> assertThat(c.pValue()).hasValue(1.0));
     }
 
+    @Test
+    void garbageCollectionDeletesOnlyBlobsNothingRefersToAndAFailedImportLeavesNone() {
+        DatasetVersion version = importText("gc", "gc.csv", "a,b\n1,2\n3,4\n").version();
+        assertThatThrownBy(() -> importText("gc", "ragged.csv", "a,b\n1,2\n3\n")).isInstanceOf(StewardException.class);
+        String logged = artifacts.put(new java.io.ByteArrayInputStream("a run's file".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                100).sha256();
+        store.write(tx -> {
+            tx.repository(dev.steward.spi.tracking.TrackingRepository.class).putArtifactFile(new dev.steward.spi.tracking.ArtifactFile(
+                    "0/run/artifacts/file.txt", logged, 12, 1));
+            return null;
+        });
+        String orphan = artifacts.put(new java.io.ByteArrayInputStream("uploaded, never used".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                100).sha256();
+        // Collect as if a minute had passed, so that every blob so far is past a zero grace.
+        dev.steward.core.artifacts.ArtifactCollector collector = new dev.steward.core.artifacts.ArtifactCollector(store, artifacts, audit,
+                Clock.offset(Clock.systemUTC(), java.time.Duration.ofMinutes(1)));
+
+        var dryRun = collector.collect(ALICE, java.time.Duration.ZERO, true);
+        assertThat(dryRun.blobsScanned()).as("the version's file and profile, the run's file, the orphan").isEqualTo(4);
+        assertThat(dryRun.orphans()).extracting(b -> b.ref().sha256()).containsExactly(orphan);
+        assertThat(dryRun.deleted()).isZero();
+        assertThat(artifacts.stat(orphan)).isPresent();
+        assertThat(collector.collect(ALICE, java.time.Duration.ofHours(1), false).orphansFound()).as("younger than the grace").isZero();
+
+        var collected = collector.collect(ALICE, java.time.Duration.ZERO, false);
+
+        assertThat(collected.deleted()).isEqualTo(1);
+        assertThat(artifacts.stat(orphan)).isEmpty();
+        assertThat(artifacts.stat(logged)).isPresent();
+        assertThat(artifacts.stat(version.sha256())).isPresent();
+        assertThat(artifacts.stat(version.profileSha256().orElseThrow())).isPresent();
+        assertThat(audit.find(store, new AuditQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("artifacts.gc"),
+                Optional.empty(), Optional.empty(), Optional.empty(), false, 10))).as("every collection that deleted or could have").hasSize(2);
+    }
+
     private ImportResult importText(String dataset, String name, String content) {
         return datasets.importFile(ALICE, dataset, write(name, content), name, ReadOptions.detect(), Optional.empty(), Map.of());
     }

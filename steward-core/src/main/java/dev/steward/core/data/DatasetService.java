@@ -20,6 +20,7 @@ import dev.steward.spi.data.ColumnType;
 import dev.steward.spi.data.ValidationReportRecord;
 import dev.steward.spi.data.ValidationRepository;
 import dev.steward.spi.data.ValidationSuiteRecord;
+import dev.steward.core.util.Digests;
 import dev.steward.core.util.Ids;
 import dev.steward.spi.Caller;
 import dev.steward.spi.StewardException;
@@ -84,8 +85,8 @@ public final class DatasetService {
                 throw StewardException.invalid("description", "the description is longer than " + MAX_REASON + " characters");
             }
         });
-        ArtifactRef ref = storeBytes(file, fileName);
-        Optional<DatasetVersion> existing = store.read(tx -> tx.repository(DatasetRepository.class).findVersionsByDigest(ref.sha256())
+        String digest = digest(file, fileName);
+        Optional<DatasetVersion> existing = store.read(tx -> tx.repository(DatasetRepository.class).findVersionsByDigest(digest)
                 .stream().filter(v -> v.datasetName().equals(datasetName)).findFirst());
         if (existing.isPresent()) {
             return new ImportResult(existing.get(), false);
@@ -93,6 +94,11 @@ public final class DatasetService {
         Set<String> subjects = new HashSet<>();
         ProfileSink profiler = new ProfileSink();
         TableSummary summary = reader.read(file, fileName, options, subjects::add, profiler);
+        // Stored only once the file proved readable: a failed or interrupted read leaves no blob behind.
+        ArtifactRef ref = storeBytes(file, fileName);
+        if (!ref.sha256().equals(digest)) {
+            throw StewardException.invalid("file", "'" + fileName + "' changed while it was being imported");
+        }
         ArtifactRef profile = artifacts.put(new java.io.ByteArrayInputStream(profiler.profile(summary).toBytes()), Long.MAX_VALUE);
         long now = clock.millis();
         return store.write(tx -> {
@@ -510,6 +516,14 @@ public final class DatasetService {
                 ordered.add(columns.computeIfAbsent(column.position(), p -> new ColumnProfile(column.name(), column.type())));
             }
             return DatasetProfile.of(summary.rowCount(), ordered);
+        }
+    }
+
+    private static String digest(Path file, String fileName) {
+        try {
+            return Digests.sha256Hex(file);
+        } catch (IOException e) {
+            throw StewardException.invalid("file", "cannot read '" + fileName + "': " + e.getMessage());
         }
     }
 

@@ -27,6 +27,19 @@ public final class Digests {
         return sha256Hex(text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The SHA-256 of a file's bytes, streamed. */
+    public static String sha256Hex(java.nio.file.Path file) throws java.io.IOException {
+        MessageDigest digest = newSha256();
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HEX.formatHex(digest.digest());
+    }
+
     public static String hex(byte[] bytes) {
         return HEX.formatHex(bytes);
     }

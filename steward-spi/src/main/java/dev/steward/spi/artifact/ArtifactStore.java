@@ -1,7 +1,9 @@
 package dev.steward.spi.artifact;
 
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Content-addressed storage of immutable blobs. Implementations stream (never hold a whole blob
@@ -11,7 +13,9 @@ import java.util.Optional;
 public interface ArtifactStore extends AutoCloseable {
     /**
      * Stores the content read from {@code content} (not closed) and returns its address. Storing
-     * content that is already there is a no-op that returns the same address.
+     * content that is already there returns the same address and only renews the blob's
+     * {@link StoredBlob#lastWritten() last-written time}, which protects it from a garbage
+     * collection running meanwhile.
      *
      * @throws dev.steward.spi.StewardException with {@code REQUEST_TOO_LARGE} when the content is
      *     longer than {@code maxBytes}; nothing is stored then
@@ -28,6 +32,16 @@ public interface ArtifactStore extends AutoCloseable {
 
     /** The address and size of a stored blob, without verifying it. */
     Optional<ArtifactRef> stat(String sha256);
+
+    /** Every stored blob, in no particular order; the caller closes the stream. */
+    Stream<StoredBlob> list();
+
+    /**
+     * Deletes a blob unless it was stored (or stored again) at or after {@code writtenBefore}, as
+     * one step with respect to {@link #put}: a put that renews the blob either happens before and
+     * keeps it, or after and stores it anew. True when the blob was deleted.
+     */
+    boolean delete(String sha256, Instant writtenBefore);
 
     /** Where blobs live, for humans (a path or URL). */
     String location();

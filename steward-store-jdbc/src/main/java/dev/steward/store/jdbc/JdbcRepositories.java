@@ -1,5 +1,6 @@
 package dev.steward.store.jdbc;
 
+import dev.steward.spi.artifact.ArtifactReferences;
 import dev.steward.spi.data.DatasetRepository;
 import dev.steward.spi.data.ValidationRepository;
 import dev.steward.spi.jobs.JobRepository;
@@ -17,7 +18,8 @@ final class JdbcRepositories {
             TrackingRepository.class, JdbcTrackingRepository::new,
             DatasetRepository.class, JdbcDatasetRepository::new,
             ValidationRepository.class, JdbcValidationRepository::new,
-            JobRepository.class, JdbcJobRepository::new);
+            JobRepository.class, JdbcJobRepository::new,
+            ArtifactReferences.class, JdbcArtifactReferences::new);
 
     private JdbcRepositories() {}
 
