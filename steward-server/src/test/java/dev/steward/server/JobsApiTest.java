@@ -30,7 +30,11 @@ class JobsApiTest {
             + "request = urllib.request.Request(os.environ['MLFLOW_TRACKING_URI'] + '/api/2.0/mlflow/runs/log-metric', data=body,"
             + " headers={'Authorization': 'Bearer ' + os.environ['MLFLOW_TRACKING_TOKEN'], 'Content-Type': 'application/json'})\n"
             + "urllib.request.urlopen(request).read()\n";
-    /** Logs loss = 1 + growth × step for steps 0..9, a fifth of a second apart: a converging or a diverging curve. */
+    /**
+     * Logs loss = 1 + growth × step for steps 0..9, a fifth of a second apart: a converging or a
+     * diverging curve. A diverging one slows down after step 3, so that the guardrail has seconds
+     * to stop it before its last step even on a loaded machine.
+     */
     private static final String LOG_CURVE = "import json, os, sys, time, urllib.request\n"
             + "for step in range(10):\n"
             + "    body = json.dumps({'run_id': os.environ['MLFLOW_RUN_ID'], 'key': 'loss', 'value': 1 + float(sys.argv[1]) * step,"
@@ -38,7 +42,7 @@ class JobsApiTest {
             + "    request = urllib.request.Request(os.environ['MLFLOW_TRACKING_URI'] + '/api/2.0/mlflow/runs/log-metric', data=body,"
             + " headers={'Authorization': 'Bearer ' + os.environ['MLFLOW_TRACKING_TOKEN'], 'Content-Type': 'application/json'})\n"
             + "    urllib.request.urlopen(request).read()\n"
-            + "    time.sleep(0.2)\n";
+            + "    time.sleep(0.2 if step < 3 or float(sys.argv[1]) <= 0 else 1)\n";
 
     @TempDir
     static Path home;
@@ -141,14 +145,17 @@ class JobsApiTest {
     }
 
     @Test
-    void anUrgentJobStartsBeforeTheNextTrialOfARunningSweepAndTheBestTrialIsChosen() {
-        String trial = "sleep 1; /usr/bin/python3 " + scripts.resolve("log_metric.py") + " score {x}";
+    void anUrgentJobStartsBeforeTheNextTrialOfARunningSweepAndTheBestTrialIsChosen() throws Exception {
+        // Each trial waits for the gate, so the first one is still running when the urgent job is queued.
+        Path gate = scripts.resolve("sweep-gate");
+        String trial = "while [ ! -f " + gate + " ]; do sleep 0.05; done; /usr/bin/python3 " + scripts.resolve("log_metric.py") + " score {x}";
         JsonNode sweep = submit("sweep", -5, "{\"command\": \"" + trial + "\", \"grid\": {\"x\": [1, 3, 2]},"
                 + " \"metric\": {\"name\": \"score\", \"goal\": \"maximize\"}}");
         String sweepId = sweep.get("id").asText();
         awaitTrials(sweepId, trials -> trials.size() == 3 && trials.findValuesAsText("status").contains("running"));
 
         JsonNode urgent = submit("command", 10, "{\"command\": \"true\"}");
+        Files.createFile(gate);
         JsonNode done = awaitStatus(sweepId, JobsApiTest::ended);
 
         assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("succeeded");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steward.server.config.ConfigLoader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
@@ -17,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sweeps of declarative training on one worker: the best trial by the spec's metric, a summary of
- * every trial, an urgent job that starts before the sweep's next trial, a trial stopped by its
- * time limit, and grids with values the algorithm refuses.
+ * every trial, an urgent training that starts before a sweep queued earlier, a trial stopped by its
+ * time limit, and grids with values the algorithm refuses. (That an urgent job also goes between two
+ * trials of a running sweep is shown with command trials in {@code JobsApiTest}.)
  */
 class TrainingSweepsTest {
     private static final String TRAIN = """
@@ -29,6 +31,9 @@ class TrainingSweepsTest {
 
     @TempDir
     static Path home;
+
+    @TempDir
+    static Path gates;
 
     static StewardServer server;
     static JobsHttp jobs;
@@ -47,24 +52,27 @@ class TrainingSweepsTest {
 
     @Test
     void aGridSweepTrainsEveryTrialAndKeepsTheBestWhileAnUrgentRetrainGoesFirst() throws IOException {
+        // The one worker is busy until the test says so, so that the sweep and the urgent training wait in the queue together.
+        Path go = gates.resolve("go");
+        JsonNode gate = jobs.submit("command", 100, "{\"command\": \"while [ ! -f " + go + " ]; do sleep 0.05; done\"}");
+        JobsHttp.poll(() -> jobs.job(gate.get("id").asText()), j -> j.get("status").asText().equals("running"));
         JsonNode sweep = jobs.submit("sweep", -5, "{\"experiment\": \"sweeps\", \"train\": " + TRAIN.formatted("cart")
                 + ", \"grid\": {\"max_depth\": [1, 2, 8], \"min_child_weight\": [1]}}");
         String sweepId = sweep.get("id").asText();
-        JobsHttp.poll(() -> jobs.children(sweepId), trials -> trials.size() == 3 && trials.findValuesAsText("status").contains("running"));
-
         JsonNode urgent = jobs.submit("train", 10, TRAIN.formatted("logistic_regression"));
+        Files.createFile(go);
+
         JsonNode done = jobs.awaitSuccess(sweep);
 
         Instant urgentStart = Instant.parse(jobs.job(urgent.get("id").asText()).get("started_at").asText());
-        long trialsAfterUrgent = 0;
-        for (JsonNode trial : jobs.children(sweepId)) {
+        assertThat(Instant.parse(done.get("started_at").asText())).as("the sweep waited for the urgent training").isAfterOrEqualTo(urgentStart);
+        JsonNode trials = jobs.children(sweepId);
+        assertThat(trials).hasSize(3);
+        for (JsonNode trial : trials) {
             assertThat(trial.get("status").asText()).isEqualTo("succeeded");
             assertThat(trial.get("kind").asText()).isEqualTo("train");
-            if (Instant.parse(trial.get("started_at").asText()).isAfter(urgentStart)) {
-                trialsAfterUrgent++;
-            }
+            assertThat(Instant.parse(trial.get("started_at").asText())).isAfterOrEqualTo(urgentStart);
         }
-        assertThat(trialsAfterUrgent).as("the urgent training started before the sweep's second trial").isEqualTo(2);
 
         JsonNode run = jobs.run(done.get("run_id").asText());
         assertThat(run.at("/data/metrics/0/key").asText()).isEqualTo("best_f1_macro");
@@ -102,8 +110,10 @@ class TrainingSweepsTest {
 
     @Test
     void aTrialOverItsTimeLimitIsStoppedAndMarked() {
+        // A warm worker, so that the small trial's time is training, not a JVM starting on a busy machine.
+        jobs.awaitSuccess(jobs.submit("train", 0, TRAIN.formatted("cart")));
         JsonNode sweep = jobs.submit("sweep", 0, "{\"train\": " + TRAIN.formatted("random_forest")
-                + ", \"grid\": {\"n_trees\": [5, 5000]}, \"guardrails\": {\"trial_max_wall_time_seconds\": 2}}");
+                + ", \"grid\": {\"n_trees\": [5, 5000]}, \"guardrails\": {\"trial_max_wall_time_seconds\": 3}}");
         JsonNode done = jobs.awaitSuccess(sweep);
         JsonNode slow = null;
         for (JsonNode trial : jobs.children(sweep.get("id").asText())) {
