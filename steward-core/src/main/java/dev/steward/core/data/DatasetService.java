@@ -160,6 +160,12 @@ public final class DatasetService {
                 .orElseThrow(() -> StewardException.notFound("dataset '" + name + "' has no version " + wanted));
     }
 
+    /** A version by its id ({@code dsv_...}). */
+    public DatasetVersion versionById(String id) {
+        return store.read(tx -> tx.repository(DatasetRepository.class).findVersionById(id))
+                .orElseThrow(() -> StewardException.notFound("no dataset version with id '" + id + "'"));
+    }
+
     public List<DatasetVersion> versionsByDigest(String sha256) {
         ArtifactRef.requireValidDigest(sha256);
         return store.read(tx -> tx.repository(DatasetRepository.class).findVersionsByDigest(sha256));

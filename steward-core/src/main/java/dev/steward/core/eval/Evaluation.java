@@ -16,6 +16,11 @@ public final class Evaluation {
      * Metrics of class probabilities ({@code proba[row][class]}); the predicted class is the most
      * probable one (the first on ties). With two classes, class 1 is the positive one.
      */
+    /** The name of every metric the standard set may hold (which ones a model gets depends on its task and classes). */
+    public static final java.util.Set<String> METRICS = java.util.Set.of("accuracy", "balanced_accuracy", "precision_macro", "recall_macro",
+            "f1_macro", "f1_weighted", "log_loss", "precision", "recall", "f1", "roc_auc", "average_precision", "brier", "rmse", "mse", "mae",
+            "r2", "mape", "explained_variance");
+
     public static Map<String, Double> classification(int[] yTrue, double[][] proba, int classes) {
         int[] yPred = argmax(proba);
         Map<String, Double> m = new LinkedHashMap<>();

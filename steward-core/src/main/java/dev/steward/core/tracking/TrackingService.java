@@ -219,6 +219,12 @@ public final class TrackingService {
         });
     }
 
+    /** Runs that read a Steward dataset version (training, evaluation, ...), oldest first: lineage from data to runs. */
+    public List<TrackingRepository.RunInput> runsReading(String datasetVersionId) {
+        requireNonNull(datasetVersionId, "datasetVersionId is null");
+        return store.read(tx -> tx.repository(TrackingRepository.class).runsWithInput(datasetVersionId));
+    }
+
     public Run getRun(String runId) {
         TrackingLimits.runId(runId);
         return store.read(tx -> tx.repository(TrackingRepository.class).findRun(runId))

@@ -74,4 +74,11 @@ public interface TrackingRepository {
     List<ArtifactFile> listArtifactFiles(String prefix);
 
     boolean deleteArtifactFile(String path);
+
+    /** Runs that logged a Steward dataset version as an input, with the input's context (training, evaluation, ...), oldest first. */
+    List<RunInput> runsWithInput(String datasetVersionId);
+
+    /** A run and the context in which it read a dataset. */
+    record RunInput(RunInfo run, java.util.Optional<String> context) {
+    }
 }

@@ -16,7 +16,9 @@ final class JdbcArtifactReferences implements ArtifactReferences {
     private static final List<String[]> COLUMNS = List.of(
             new String[] {"artifact_file", "sha256"},
             new String[] {"dataset_version", "sha256"},
-            new String[] {"dataset_version", "profile_sha256"});
+            new String[] {"dataset_version", "profile_sha256"},
+            new String[] {"model_version", "manifest_sha256"},
+            new String[] {"model_version", "model_digest"});
     private static final int BATCH = 500;
 
     private final Handle handle;

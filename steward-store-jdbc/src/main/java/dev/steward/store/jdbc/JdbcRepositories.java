@@ -4,6 +4,7 @@ import dev.steward.spi.artifact.ArtifactReferences;
 import dev.steward.spi.data.DatasetRepository;
 import dev.steward.spi.data.ValidationRepository;
 import dev.steward.spi.jobs.JobRepository;
+import dev.steward.spi.registry.RegistryRepository;
 import dev.steward.spi.store.AuditRepository;
 import dev.steward.spi.store.TokenRepository;
 import dev.steward.spi.tracking.TrackingRepository;
@@ -19,7 +20,8 @@ final class JdbcRepositories {
             DatasetRepository.class, JdbcDatasetRepository::new,
             ValidationRepository.class, JdbcValidationRepository::new,
             JobRepository.class, JdbcJobRepository::new,
-            ArtifactReferences.class, JdbcArtifactReferences::new);
+            ArtifactReferences.class, JdbcArtifactReferences::new,
+            RegistryRepository.class, JdbcRegistryRepository::new);
 
     private JdbcRepositories() {}
 

@@ -477,6 +477,13 @@ final class JdbcTrackingRepository implements TrackingRepository {
         return new Metric(rs.getString("metric_key"), value, rs.getLong("timestamp_ms"), rs.getLong("step"));
     }
 
+    @Override
+    public List<RunInput> runsWithInput(String datasetVersionId) {
+        return handle.createQuery("SELECT " + prefixed("r.", RUN_COLUMNS) + ", i.context FROM run_input i JOIN run r ON r.run_id = i.run_id"
+                        + " WHERE i.steward_version_id = :version ORDER BY r.start_time, r.run_id").bind("version", datasetVersionId)
+                .map((rs, ctx) -> new RunInput(runInfo(rs, ctx), Optional.ofNullable(rs.getString("context")))).list();
+    }
+
     private static RunInfo runInfo(ResultSet rs, StatementContext ctx) throws SQLException {
         long end = rs.getLong("end_time");
         Optional<Long> endTime = rs.wasNull() ? Optional.empty() : Optional.of(end);
