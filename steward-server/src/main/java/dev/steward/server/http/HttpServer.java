@@ -47,17 +47,19 @@ public final class HttpServer implements AutoCloseable {
             cfg.jetty.host = config.bindAddress();
             cfg.jetty.port = config.port();
             cfg.http.maxRequestSize = config.maxBodyBytes();
-            cfg.jetty.modifyServer(server -> server.setStopTimeout(config.shutdownTimeoutMs()));
+            cfg.jetty.modifyServer(server -> {
+                server.setStopTimeout(config.shutdownTimeoutMs());
+                server.setErrorHandler(new JettyErrorHandler(json));
+            });
             cfg.routes.before(ctx -> self[0].enter(ctx, metrics));
             cfg.routes.after(ctx -> self[0].leave(ctx, metrics));
             cfg.routes.exception(StewardException.class, (e, ctx) -> fail(ctx, json, e));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, json, ErrorMapper.forStatus(e.getStatus(),
                     e.getStatus() == 413 ? "the request body is larger than " + config.maxBodyBytes() + " bytes (server.max-body-bytes)"
                             : e.getMessage())));
-            cfg.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("unexpected failure in {} {}", ctx.method(), ctx.path(), e);
-                fail(ctx, json, StewardException.internal("internal error; the server log has the details", e));
-            });
+            // Logged once, by fail(), with the stack trace.
+            cfg.routes.exception(Exception.class, (e, ctx) -> fail(ctx, json,
+                    StewardException.internal("internal error; the server log has the details", e)));
             cfg.routes.error(404, "*", ctx -> notMatched(ctx, json, 404));
             cfg.routes.error(405, "*", ctx -> notMatched(ctx, json, 405));
             Router router = new Router(cfg.routes, authenticator);

@@ -2,7 +2,9 @@ package dev.steward.server.http;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.steward.core.util.NulCharacters;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
 /**
@@ -43,7 +45,25 @@ public final class Router {
         requireNonNull(handler, "handler is null");
         return ctx -> {
             authenticator.authorize(ctx, access);
+            refuseNul(ctx);
             handler.handle(ctx);
         };
+    }
+
+    /**
+     * No path or query value may hold a NUL character, whatever the handler does with it:
+     * PostgreSQL cannot store or even compare one, and in a name it only hides what follows.
+     */
+    private static void refuseNul(Context ctx) {
+        ctx.pathParamMap().forEach((name, value) -> refuseNul(name, value));
+        ctx.queryParamMap().forEach((name, values) -> {
+            refuseNul(name, name);
+            values.forEach(value -> refuseNul(name, value));
+        });
+    }
+
+    private static void refuseNul(String name, String value) {
+        String field = name.replace("\0", "\\0");
+        NulCharacters.refuse(field, "'" + field + "'", value);
     }
 }
