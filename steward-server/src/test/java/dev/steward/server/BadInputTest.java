@@ -15,6 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Bad values in paths, queries and bodies are the caller's mistake: a 400 naming what is wrong
  * (in MLflow's shape on MLflow's API), never a 500 with a stack trace in the log. Each case here
- * answered 500 or was silently accepted before it was fixed; most were found by
- * {@link RequestFuzzTest}.
+ * answered 500, was silently accepted or named the wrong field before it was fixed (several were
+ * found by {@link RequestFuzzTest}); two guard what the fixes must keep: a well-formed id of
+ * nothing is a 404, and MLflow's enum fields take their number.
  */
 class BadInputTest {
     @TempDir
@@ -48,6 +50,11 @@ class BadInputTest {
     static void stop() {
         server.close();
         root().detachAppender(log);
+    }
+
+    @BeforeEach
+    void forgetEarlierLogEvents() {
+        log.list.clear();
     }
 
     @AfterEach
@@ -162,6 +169,13 @@ class BadInputTest {
         assertMlflowInvalid(http.post("/api/2.0/mlflow/experiments/create", admin, "{\"name\": \"half\\ud800\"}"), "name", "Unicode");
         assertInvalid(http.post("/api/v1/experiments", admin, "{\"name\": \"\\udc00x\"}"), "name", "Unicode");
         assertThat(http.post("/api/v1/experiments", admin, "{\"name\": \"pair \\ud83d\\ude42\"}").statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void aVersionListWithZeroOrANegativeNumberIsRefusedRatherThanReadAsTheLatest() {
+        assertInvalid(http.get("/api/v1/datasets/penguins/profile?versions=1,-5", admin), "versions", "'-5'");
+        assertInvalid(http.get("/api/v1/datasets/penguins/profile?versions=0", admin), "versions", "'0'");
+        assertInvalid(http.get("/api/v1/datasets/penguins/profile?versions=1,x", admin), "versions", "'x'");
     }
 
     @Test
