@@ -117,7 +117,8 @@ public final class Json {
         } catch (StreamConstraintsException e) {
             throw StewardException.of(ErrorCode.MALFORMED_REQUEST, "the request exceeds a limit: " + firstLine(e));
         } catch (UnstorableStringException e) {
-            String field = path(e).isEmpty() ? "body" : path(e);
+            String path = path(e);
+            String field = path.isEmpty() ? "body" : path;
             if (e.nul) {
                 throw NulCharacters.error(field, "field '" + field + "'");
             }
