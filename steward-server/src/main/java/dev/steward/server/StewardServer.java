@@ -10,6 +10,7 @@ import dev.steward.server.api.TokenRoutes;
 import dev.steward.server.http.Authenticator;
 import dev.steward.server.http.HttpServer;
 import dev.steward.server.http.Json;
+import dev.steward.server.http.Route;
 import dev.steward.server.http.Routes;
 import dev.steward.server.mlflow.MlflowRoutes;
 import dev.steward.server.api.TrackingRoutes;
@@ -113,6 +114,11 @@ public final class StewardServer implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** Every route the server answers, with the access each requires. */
+    public List<Route> routes() {
+        return http.routes();
     }
 
     /** The base URL clients use, e.g. {@code http://127.0.0.1:8080}. */

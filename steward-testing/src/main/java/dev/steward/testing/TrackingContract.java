@@ -15,6 +15,7 @@ import dev.steward.spi.artifact.ArtifactStore;
 import dev.steward.spi.store.AuditQuery;
 import dev.steward.spi.store.MetadataStore;
 import dev.steward.spi.tracking.DatasetInput;
+import dev.steward.spi.tracking.Experiment;
 import dev.steward.spi.tracking.KeyValue;
 import dev.steward.spi.tracking.Metric;
 import dev.steward.spi.tracking.Run;
@@ -195,6 +196,20 @@ public abstract class TrackingContract {
         assertThat(tracking.listRunArtifacts(run.info(), "model")).extracting(e -> e.path() + (e.isDir() ? "/" : ""))
                 .containsExactly("model/MLmodel", "model/data/");
         assertThatThrownBy(() -> tracking.statArtifact(root + "../../etc/passwd")).isInstanceOf(StewardException.class);
+    }
+
+    @Test
+    void experimentsAreFilteredByTheirIdAsText() {
+        String id = tracking.createExperiment(ALICE, "found-by-id", Optional.empty(), List.of());
+
+        assertThat(experimentNames("attributes.experiment_id = '" + id + "'")).containsExactly("found-by-id");
+        assertThat(experimentNames("experiment_id != '" + id + "'")).containsExactly("Default");
+        assertThat(experimentNames("experiment_id LIKE '" + id + "%'")).containsExactly("found-by-id");
+        assertThat(experimentNames("experiment_id = 'demo'")).isEmpty();
+    }
+
+    private List<String> experimentNames(String filter) {
+        return tracking.searchExperiments(ViewType.ACTIVE_ONLY, filter, List.of(), null, null).items().stream().map(Experiment::name).toList();
     }
 
     private List<String> createRuns(String experiment, int count) {

@@ -11,6 +11,7 @@ import dev.steward.core.auth.IssuedToken;
 import dev.steward.core.auth.TokenService;
 import dev.steward.core.tracking.TrackingService;
 import dev.steward.core.util.Ids;
+import dev.steward.core.util.NulCharacters;
 import dev.steward.spi.Actor;
 import dev.steward.spi.Caller;
 import dev.steward.spi.Role;
@@ -33,6 +34,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -238,6 +240,7 @@ public final class JobService implements AutoCloseable {
         if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
             throw StewardException.invalid("priority", "priority must be between " + MIN_PRIORITY + " and " + MAX_PRIORITY + ", not " + priority);
         }
+        refuseNul(spec, "spec");
         ObjectNode checked = runner.validate(((ObjectNode) spec).deepCopy());
         String text = write(checked);
         if (text.length() > MAX_SPEC_CHARS) {
@@ -256,6 +259,23 @@ public final class JobService implements AutoCloseable {
         });
         dispatch();
         return job;
+    }
+
+    /** Every runner reads names and commands from the spec: a NUL in any of its strings is refused once, here, naming its path. */
+    private static void refuseNul(JsonNode node, String path) {
+        if (node.isTextual()) {
+            NulCharacters.refuse(path, path, node.textValue());
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                refuseNul(node.get(i), path + "[" + i + "]");
+            }
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                NulCharacters.refuse(path, "a key of " + path, field.getKey());
+                refuseNul(field.getValue(), path + "." + field.getKey());
+            }
+        }
     }
 
     public JobRecord get(String id) {

@@ -62,7 +62,8 @@ public final class SpecFields {
         if (value.isEmpty()) {
             return Optional.empty();
         }
-        if (!value.get().isIntegralNumber() || value.get().asLong() < min || value.get().asLong() > max) {
+        // canConvertToLong: a number beyond a long would otherwise be read as its low 64 bits.
+        if (!value.get().isIntegralNumber() || !value.get().canConvertToLong() || value.get().asLong() < min || value.get().asLong() > max) {
             throw invalid(key, "must be a whole number from " + min + " to " + max + ", not " + value.get());
         }
         return Optional.of(value.get().asLong());

@@ -1,5 +1,6 @@
 package dev.steward.core.tracking;
 
+import dev.steward.core.util.NulCharacters;
 import dev.steward.spi.StewardException;
 import dev.steward.spi.tracking.DatasetInput;
 import dev.steward.spi.tracking.KeyValue;
@@ -32,7 +33,8 @@ public final class TrackingLimits {
 
     private static final Pattern NAME = Pattern.compile("^[/\\w.\\- ]*$", Pattern.UNICODE_CHARACTER_CLASS);
     private static final Pattern RUN_ID = Pattern.compile("^[a-zA-Z0-9][\\w\\-]{0,255}$");
-    private static final Pattern EXPERIMENT_ID = Pattern.compile("^[a-zA-Z0-9][\\w\\-]{0,63}$");
+    /** Experiment ids are the store's numbers: decimal, and within a long. */
+    private static final Pattern EXPERIMENT_ID = Pattern.compile("^[0-9]{1,19}$");
     private static final String BAD_CHARACTERS = "Names may only contain alphanumerics, underscores (_), dashes (-), periods (.),"
             + " spaces ( ), and slashes (/).";
 
@@ -51,18 +53,21 @@ public final class TrackingLimits {
         name("parameter", "Parameter", param.key());
         length("Param key", MAX_ENTITY_KEY_LENGTH, param.key(), "key");
         length("Param value", MAX_PARAM_VAL_LENGTH, param.value(), "value");
+        NulCharacters.refuse("value", "The value of param '" + param.key() + "'", param.value());
     }
 
     static void tag(KeyValue tag) {
         name("tag", "Tag", tag.key());
         length("Tag key", MAX_ENTITY_KEY_LENGTH, tag.key(), "key");
         length("Tag value", MAX_TAG_VAL_LENGTH, tag.value(), "value");
+        NulCharacters.refuse("value", "The value of tag '" + tag.key() + "'", tag.value());
     }
 
     static void experimentTag(KeyValue tag) {
         name("tag", "Tag", tag.key());
         length("Tag key", MAX_ENTITY_KEY_LENGTH, tag.key(), "key");
         length("Tag value", MAX_EXPERIMENT_TAG_VAL_LENGTH, tag.value(), "value");
+        NulCharacters.refuse("value", "The value of tag '" + tag.key() + "'", tag.value());
     }
 
     static void experimentName(String name) {
@@ -73,10 +78,12 @@ public final class TrackingLimits {
             throw StewardException.invalid("name", "Experiment name exceeds the maximum length of " + MAX_EXPERIMENT_NAME_LENGTH
                     + " characters");
         }
+        NulCharacters.refuse("name", "The experiment name", name);
     }
 
     static void runName(String name) {
         length("Run name", MAX_RUN_NAME_LENGTH, name, "run_name");
+        NulCharacters.refuse("run_name", "The run name", name);
     }
 
     static void runId(String runId) {
@@ -94,8 +101,9 @@ public final class TrackingLimits {
             throw StewardException.invalid("experiment_id", "Missing value for required parameter 'experiment_id'. See the API docs"
                     + " for more information about request parameters.");
         }
-        if (!EXPERIMENT_ID.matcher(id).matches()) {
-            throw StewardException.invalid("experiment_id", "Invalid experiment ID: '" + id + "'");
+        if (!EXPERIMENT_ID.matcher(id).matches() || !fitsLong(id)) {
+            throw StewardException.invalid("experiment_id", "Invalid experiment ID: '" + id + "'. An experiment ID is a whole number"
+                    + " from 0 to " + Long.MAX_VALUE + ".");
         }
     }
 
@@ -140,9 +148,17 @@ public final class TrackingLimits {
         length("Dataset source", MAX_DATASET_SOURCE_SIZE, input.source(), "dataset.source");
         input.schema().ifPresent(schema -> length("Dataset schema", MAX_DATASET_SCHEMA_SIZE, schema, "dataset.schema"));
         input.profile().ifPresent(profile -> length("Dataset profile", MAX_DATASET_PROFILE_SIZE, profile, "dataset.profile"));
+        NulCharacters.refuse("dataset.name", "The dataset name", input.name());
+        NulCharacters.refuse("dataset.digest", "The dataset digest", input.digest());
+        NulCharacters.refuse("dataset.source_type", "The dataset source type", input.sourceType());
+        NulCharacters.refuse("dataset.source", "The dataset source", input.source());
+        input.schema().ifPresent(schema -> NulCharacters.refuse("dataset.schema", "The dataset schema", schema));
+        input.profile().ifPresent(profile -> NulCharacters.refuse("dataset.profile", "The dataset profile", profile));
         for (KeyValue tag : input.tags()) {
             length("Input tag key", MAX_INPUT_TAG_KEY_SIZE, tag.key(), "tags.key");
             length("Input tag value", MAX_INPUT_TAG_VALUE_SIZE, tag.value(), "tags.value");
+            NulCharacters.refuse("tags.key", "An input tag key", tag.key());
+            NulCharacters.refuse("tags.value", "The value of input tag '" + tag.key() + "'", tag.value());
         }
     }
 
@@ -155,6 +171,15 @@ public final class TrackingLimits {
                     + " be at most " + MAX_RESULTS_THRESHOLD + " and at least 1");
         }
         return requested;
+    }
+
+    private static boolean fitsLong(String digits) {
+        try {
+            Long.parseLong(digits);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static void name(String kind, String title, String name) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.steward.core.audit.AuditLog;
 import dev.steward.core.tracking.search.SearchParser;
+import dev.steward.core.util.NulCharacters;
 import dev.steward.spi.Actor;
 import dev.steward.spi.Caller;
 import dev.steward.spi.StewardException;
@@ -79,6 +80,7 @@ public final class TrackingService {
 
     public String createExperiment(Caller caller, String name, Optional<String> artifactLocation, List<KeyValue> tags) {
         TrackingLimits.experimentName(name);
+        artifactLocation.ifPresent(location -> NulCharacters.refuse("artifact_location", "The artifact location", location));
         artifactLocation.ifPresent(location -> {
             if (location.startsWith("runs:")) {
                 throw StewardException.invalid("artifact_location", "Artifact location cannot be a runs:/ URI. Given: '" + location + "'");
@@ -108,6 +110,7 @@ public final class TrackingService {
         if (name == null || name.isEmpty()) {
             throw StewardException.invalid("experiment_name", "Missing value for required parameter 'experiment_name'.");
         }
+        NulCharacters.refuse("experiment_name", "The experiment name", name);
         return store.read(tx -> tx.repository(TrackingRepository.class).findExperimentByName(name))
                 .orElseThrow(() -> StewardException.notFound("Could not find experiment with name '" + name + "'"));
     }
@@ -189,6 +192,7 @@ public final class TrackingService {
             Optional<String> runName) {
         String experimentIdOrDefault = experimentId == null || experimentId.isEmpty() ? DEFAULT_EXPERIMENT_ID : experimentId;
         TrackingLimits.experimentId(experimentIdOrDefault);
+        userId.ifPresent(user -> NulCharacters.refuse("user_id", "The user id", user));
         tags.forEach(TrackingLimits::tag);
         Optional<String> tagName = tags.stream().filter(t -> t.key().equals(RUN_NAME_TAG)).map(KeyValue::value).findFirst();
         String name = runName.filter(n -> !n.isEmpty()).or(() -> tagName.filter(n -> !n.isEmpty())).orElseGet(RunNames::random);
@@ -346,6 +350,7 @@ public final class TrackingService {
 
     public void deleteTag(Caller caller, String runId, String key) {
         TrackingLimits.runId(runId);
+        NulCharacters.refuse("key", "The tag key", key);
         store.write(tx -> {
             RunInfo info = activeRun(tx, runId);
             if (!tx.repository(TrackingRepository.class).deleteTag(runId, key)) {
@@ -374,6 +379,7 @@ public final class TrackingService {
             throw StewardException.invalid("metric_key", "Missing value for required parameter 'metric_key'. See the API docs for more"
                     + " information about request parameters.");
         }
+        NulCharacters.refuse("metric_key", "The metric key", key);
         int limit = maxResults == null ? Integer.MAX_VALUE : TrackingLimits.maxResults(maxResults, 0);
         int offset = PageToken.offset(pageToken);
         List<Metric> history = store.read(tx -> {

@@ -149,6 +149,12 @@ public final class DuckDbTableReader implements TableReader {
                 if (names.isEmpty()) {
                     throw StewardException.invalid("file", "'" + fileName + "' has no columns");
                 }
+                // DuckDB's SQL parser ends a quoted identifier at a NUL, so such a column cannot be queried (nor stored in PostgreSQL).
+                for (int i = 0; i < names.size(); i++) {
+                    if (names.get(i).indexOf('\0') >= 0) {
+                        throw StewardException.invalid("file", "column " + (i + 1) + " of '" + fileName + "' has a NUL character in its name");
+                    }
+                }
                 return work.apply(connection, statement, format, names, duckTypes);
             }
         } catch (SQLException e) {

@@ -187,6 +187,20 @@ class DuckDbTableReaderTest {
         assertInvalid(write("binary.csv", "a,b\n1,2\n\u0000\u0001\u0002garbage\n"), "binary.csv", "line 3");
     }
 
+    @Test
+    void aColumnNameWithANulCharacterIsRejectedAsBadInput() {
+        assertInvalid(write("nul-key.jsonl", "{\"a\\u0000b\": 1, \"c\": 2}\n"), "nul-key.jsonl", "NUL");
+        assertInvalid(write("nul-header.csv", "a\u0000b,c\n1,2\n"), "nul-header.csv", "NUL");
+    }
+
+    @Test
+    void columnsWithEmptyOrQuotedNamesAreRead() {
+        TableSummary summary = reader.read(write("odd-keys.jsonl", "{\"\": 1, \"say \\\"hi\\\"\": \"x\"}\n"), "odd-keys.jsonl",
+                ReadOptions.detect(), s -> { }, dev.steward.spi.data.TableReader.RowSink.NONE);
+
+        assertThat(summary.columns()).extracting(ColumnSummary::name).hasSize(2).contains("say \"hi\"");
+    }
+
     private void assertInvalid(Path file, String name, String message) {
         assertThatThrownBy(() -> reader.read(file, name, ReadOptions.detect(), s -> { }, dev.steward.spi.data.TableReader.RowSink.NONE))
                 .as(name)

@@ -154,11 +154,7 @@ public final class DatasetRoutes implements Routes {
                     "'versions' is required: a comma-separated list such as 1,2,3"));
             List<Integer> numbers = new java.util.ArrayList<>();
             for (String part : list.split(",")) {
-                try {
-                    numbers.add(Integer.parseInt(part.trim()));
-                } catch (NumberFormatException e) {
-                    throw StewardException.invalid("versions", "'" + part + "' is not a version number");
-                }
+                numbers.add(listedVersion(part));
             }
             json.respond(ctx, 200, ProfileView.of(datasets.mergedProfile(ctx.pathParam("name"), numbers)));
         });
@@ -293,6 +289,19 @@ public final class DatasetRoutes implements Routes {
             return version;
         } catch (NumberFormatException e) {
             throw StewardException.invalid("version", "'" + text + "' is not a version: use 1, 2, ... or latest");
+        }
+    }
+
+    /** A number of the 'versions' list: 0 and below would mean "the latest" to the service, which in a list is a mistake. */
+    private static int listedVersion(String part) {
+        try {
+            int version = Integer.parseInt(part.trim());
+            if (version < 1) {
+                throw new NumberFormatException();
+            }
+            return version;
+        } catch (NumberFormatException e) {
+            throw StewardException.invalid("versions", "'" + part + "' is not a version number (1, 2, ...)");
         }
     }
 

@@ -200,17 +200,11 @@ public final class TrackingRoutes implements Routes {
     }
 
     private static ViewType view(Context ctx) {
-        return Requests.query(ctx, "view").map(ViewType::parse).orElse(ViewType.ACTIVE_ONLY);
+        return Requests.query(ctx, "view").map(Requests.parsing("view", ViewType::parse)).orElse(ViewType.ACTIVE_ONLY);
     }
 
     private static Integer maxResults(Context ctx) {
-        return Requests.query(ctx, "max_results").map(text -> {
-            try {
-                return Integer.parseInt(text);
-            } catch (NumberFormatException e) {
-                throw StewardException.invalid("max_results", "'max_results' must be a whole number, not '" + text + "'");
-            }
-        }).orElse(null);
+        return Requests.intQuery(ctx, "max_results").orElse(null);
     }
 
     private static List<KeyValue> pairs(Map<String, String> map) {

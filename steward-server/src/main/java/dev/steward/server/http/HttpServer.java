@@ -9,6 +9,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,13 +25,15 @@ public final class HttpServer implements AutoCloseable {
 
     private final Javalin app;
     private final ServerConfig config;
+    private final List<Route> routes;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private HttpServer(Javalin app, ServerConfig config) {
+    private HttpServer(Javalin app, ServerConfig config, List<Route> routes) {
         this.app = app;
         this.config = config;
+        this.routes = List.copyOf(routes);
     }
 
     /** Builds and starts the server with the given resources' routes. */
@@ -42,28 +45,32 @@ public final class HttpServer implements AutoCloseable {
         requireNonNull(registry, "registry is null");
         HttpMetrics metrics = new HttpMetrics(registry);
         HttpServer[] self = new HttpServer[1];
+        List<Route> declared = new ArrayList<>();
         Javalin app = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.jetty.host = config.bindAddress();
             cfg.jetty.port = config.port();
             cfg.http.maxRequestSize = config.maxBodyBytes();
-            cfg.jetty.modifyServer(server -> server.setStopTimeout(config.shutdownTimeoutMs()));
+            cfg.jetty.modifyServer(server -> {
+                server.setStopTimeout(config.shutdownTimeoutMs());
+                server.setErrorHandler(new JettyErrorHandler(json));
+            });
             cfg.routes.before(ctx -> self[0].enter(ctx, metrics));
             cfg.routes.after(ctx -> self[0].leave(ctx, metrics));
             cfg.routes.exception(StewardException.class, (e, ctx) -> fail(ctx, json, e));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, json, ErrorMapper.forStatus(e.getStatus(),
                     e.getStatus() == 413 ? "the request body is larger than " + config.maxBodyBytes() + " bytes (server.max-body-bytes)"
                             : e.getMessage())));
-            cfg.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("unexpected failure in {} {}", ctx.method(), ctx.path(), e);
-                fail(ctx, json, StewardException.internal("internal error; the server log has the details", e));
-            });
+            // Logged once, by fail(), with the stack trace.
+            cfg.routes.exception(Exception.class, (e, ctx) -> fail(ctx, json,
+                    StewardException.internal("internal error; the server log has the details", e)));
             cfg.routes.error(404, "*", ctx -> notMatched(ctx, json, 404));
             cfg.routes.error(405, "*", ctx -> notMatched(ctx, json, 405));
             Router router = new Router(cfg.routes, authenticator);
             resources.forEach(resource -> resource.register(router));
+            declared.addAll(router.routes());
         });
-        HttpServer server = new HttpServer(app, config);
+        HttpServer server = new HttpServer(app, config, declared);
         self[0] = server;
         app.start();
         return server;
@@ -71,6 +78,11 @@ public final class HttpServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** Every route the resources declared, in declaration order. */
+    public List<Route> routes() {
+        return routes;
     }
 
     private void enter(Context ctx, HttpMetrics metrics) {

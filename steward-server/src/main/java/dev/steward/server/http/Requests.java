@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Reading and checking query parameters. */
 public final class Requests {
@@ -31,6 +32,28 @@ public final class Requests {
         }
     }
 
+    /** A whole number whose range the service checks (with its own wording). */
+    public static Optional<Integer> intQuery(Context ctx, String name) {
+        return query(ctx, name).map(text -> {
+            try {
+                return Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                throw StewardException.invalid(name, "'" + name + "' must be a whole number, not '" + text + "'");
+            }
+        });
+    }
+
+    /** {@code parser} with its errors reported against {@code field}, the name the caller used. */
+    public static <T> Function<String, T> parsing(String field, Function<String, T> parser) {
+        return text -> {
+            try {
+                return parser.apply(text);
+            } catch (StewardException e) {
+                throw e.withField(field);
+            }
+        };
+    }
+
     public static Optional<Long> longQuery(Context ctx, String name) {
         return query(ctx, name).map(text -> {
             try {
@@ -45,8 +68,11 @@ public final class Requests {
     public static Optional<Instant> instantQuery(Context ctx, String name) {
         return query(ctx, name).map(text -> {
             try {
-                return text.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(text)) : Instant.parse(text);
-            } catch (DateTimeParseException | NumberFormatException e) {
+                Instant instant = text.chars().allMatch(Character::isDigit) ? Instant.ofEpochMilli(Long.parseLong(text)) : Instant.parse(text);
+                // Stores compare epoch milliseconds: an instant beyond them (some 292 million years away) has none.
+                instant.toEpochMilli();
+                return instant;
+            } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
                 throw StewardException.invalid(name, "'" + name + "' must be an ISO-8601 instant such as 2026-11-24T10:00:00Z"
                         + " or epoch milliseconds, not '" + text + "'");
             }

@@ -1,6 +1,11 @@
 package dev.steward.server.mlflow;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import dev.steward.core.tracking.ArtifactEntry;
 import dev.steward.spi.tracking.DatasetInput;
 import dev.steward.spi.tracking.Experiment;
@@ -8,6 +13,7 @@ import dev.steward.spi.tracking.KeyValue;
 import dev.steward.spi.tracking.Metric;
 import dev.steward.spi.tracking.Run;
 import dev.steward.spi.tracking.RunInfo;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -29,11 +35,13 @@ final class MlflowJson {
 
     record SetExperimentTag(String experimentId, String key, String value) {}
 
-    record SearchExperiments(Integer maxResults, String pageToken, String filter, List<String> orderBy, String viewType) {}
+    record SearchExperiments(Integer maxResults, String pageToken, String filter, List<String> orderBy,
+            @JsonDeserialize(using = EnumNameOrNumber.class) String viewType) {}
 
     record CreateRun(String experimentId, String userId, Long startTime, List<Tag> tags, String runName) {}
 
-    record UpdateRun(String runId, String runUuid, String status, Long endTime, String runName) {}
+    record UpdateRun(String runId, String runUuid, @JsonDeserialize(using = EnumNameOrNumber.class) String status, Long endTime,
+            String runName) {}
 
     record RunId(String runId, String runUuid) {}
 
@@ -49,8 +57,28 @@ final class MlflowJson {
 
     record LogInputs(String runId, List<DatasetInputJson> datasets) {}
 
-    record SearchRuns(List<String> experimentIds, String filter, String runViewType, Integer maxResults, List<String> orderBy,
-            String pageToken) {}
+    record SearchRuns(List<String> experimentIds, String filter, @JsonDeserialize(using = EnumNameOrNumber.class) String runViewType,
+            Integer maxResults, List<String> orderBy, String pageToken) {}
+
+    /**
+     * An enum field (run status, view type) as its name or as its number: protobuf's JSON form
+     * allows both, and the service parses either. Every other string field takes only a string.
+     */
+    static final class EnumNameOrNumber extends StdDeserializer<String> {
+        private static final long serialVersionUID = 1L;
+
+        EnumNameOrNumber() {
+            super(String.class);
+        }
+
+        @Override
+        public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.hasToken(JsonToken.VALUE_STRING) || p.hasToken(JsonToken.VALUE_NUMBER_INT)) {
+                return p.getText();
+            }
+            return (String) ctxt.handleUnexpectedToken(String.class, p);
+        }
+    }
 
     // ---- messages ----------------------------------------------------------------------------
 

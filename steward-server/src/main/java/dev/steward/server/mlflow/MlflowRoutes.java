@@ -281,11 +281,7 @@ public final class MlflowRoutes implements Routes {
         if (value == null || value.isEmpty()) {
             return ViewType.ACTIVE_ONLY;
         }
-        try {
-            return ViewType.parse(value);
-        } catch (StewardException e) {
-            throw e.withField(field);
-        }
+        return Requests.parsing(field, ViewType::parse).apply(value);
     }
 
     private static List<KeyValue> pairs(List<Tag> tags) {

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * Storage of experiments, runs and their data. Only the core tracking service calls it; it
- * validates input, so implementations store what they are given.
+ * validates input, so implementations store what they are given: experiment ids are decimal
+ * numbers within a long, and no string holds a NUL character.
  */
 public interface TrackingRepository {
     /** Inserts an experiment and returns its new numeric id; {@code artifactLocation} may contain {@code {id}}. */

@@ -81,14 +81,8 @@ final class JdbcTrackingRepository implements TrackingRepository {
 
     @Override
     public Optional<Experiment> findExperiment(String id) {
-        long numeric;
-        try {
-            numeric = Long.parseLong(id);
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
         return loadExperiments(handle.createQuery("SELECT " + EXPERIMENT_COLUMNS + " FROM experiment WHERE experiment_id = :id")
-                .bind("id", numeric)).stream().findFirst();
+                .bind("id", Long.parseLong(id))).stream().findFirst();
     }
 
     @Override

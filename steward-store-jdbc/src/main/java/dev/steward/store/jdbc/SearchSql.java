@@ -36,6 +36,12 @@ final class SearchSql {
             "experiment_id", "e.experiment_id",
             "creation_time", "e.creation_time",
             "last_update_time", "e.last_update_time");
+    /**
+     * The experiment id is a number in the table but a string in the search language (as in
+     * MLflow's API): filters compare its text, which PostgreSQL will not do implicitly. Ordering
+     * stays numeric.
+     */
+    private static final String EXPERIMENT_ID_TEXT = "CAST(e.experiment_id AS VARCHAR(20))";
     private static final Map<String, String> DATASET_COLUMNS = Map.of(
             "name", "dataset_name",
             "digest", "dataset_digest",
@@ -86,7 +92,8 @@ final class SearchSql {
                 sql.exists("experiment_tag t", "t.experiment_id = e.experiment_id AND t.tag_key = ?", clause.key(), "t.tag_value", clause);
             } else {
                 sql.where.append(" AND ");
-                sql.compare(EXPERIMENT_ATTRIBUTES.get(clause.key()), clause, sql.where, sql.whereArgs);
+                String column = clause.key().equals("experiment_id") ? EXPERIMENT_ID_TEXT : EXPERIMENT_ATTRIBUTES.get(clause.key());
+                sql.compare(column, clause, sql.where, sql.whereArgs);
             }
         }
         boolean creationOrdered = false;

@@ -2,6 +2,7 @@ package dev.steward.core.tracking.search;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.steward.core.util.NulCharacters;
 import dev.steward.spi.StewardException;
 import dev.steward.spi.tracking.OrderBy;
 import dev.steward.spi.tracking.SearchClause;
@@ -76,6 +77,7 @@ public final class SearchParser {
     public static List<SearchClause> parseFilter(String filter, Target target) {
         requireNonNull(filter, "filter is null");
         requireNonNull(target, "target is null");
+        NulCharacters.refuse("filter", "The filter", filter);
         if (filter.isBlank()) {
             return List.of();
         }
@@ -100,6 +102,7 @@ public final class SearchParser {
         requireNonNull(orderBy, "orderBy is null");
         List<OrderBy> result = new ArrayList<>();
         for (String text : orderBy) {
+            NulCharacters.refuse("order_by", "The order_by clause", text);
             Cursor cursor = new Cursor(text, new Lexer(text).tokens(), "order_by");
             if (cursor.atEnd()) {
                 throw StewardException.invalid("order_by", "Invalid order_by clause '" + text + "': it is empty");
