@@ -7,6 +7,7 @@ import dev.steward.spi.jobs.JobRepository;
 import dev.steward.spi.store.AuditRepository;
 import dev.steward.spi.store.TokenRepository;
 import dev.steward.spi.tracking.TrackingRepository;
+import dev.steward.spi.webhooks.WebhookRepository;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -19,7 +20,8 @@ final class JdbcRepositories {
             DatasetRepository.class, JdbcDatasetRepository::new,
             ValidationRepository.class, JdbcValidationRepository::new,
             JobRepository.class, JdbcJobRepository::new,
-            ArtifactReferences.class, JdbcArtifactReferences::new);
+            ArtifactReferences.class, JdbcArtifactReferences::new,
+            WebhookRepository.class, JdbcWebhookRepository::new);
 
     private JdbcRepositories() {}
 
