@@ -194,10 +194,12 @@ public abstract class WebhookContract {
         assertThat(claim("wh_a-e1", "server-2", 100, 1_100)).as("the other server loses the race").isFalse();
         assertThat(delivery("wh_a-e1").owner()).contains("server-1");
 
-        int renewed = write(r -> r.renewLeases("server-1", 2_000));
-        int renewedByOther = write(r -> r.renewLeases("server-2", 2_000));
+        int renewed = write(r -> r.renewLeases("server-1", List.of("wh_a-e1"), 2_000));
+        int renewedByOther = write(r -> r.renewLeases("server-2", List.of("wh_a-e1"), 2_000));
+        int renewedUnheld = write(r -> r.renewLeases("server-1", List.of(), 9_000));
         assertThat(renewed).isEqualTo(1);
         assertThat(renewedByOther).isZero();
+        assertThat(renewedUnheld).isZero();
         assertThat(due(1_500)).as("a renewed lease is still live").isEmpty();
         assertThat(claim("wh_a-e1", "server-2", 1_500, 3_000)).isFalse();
 

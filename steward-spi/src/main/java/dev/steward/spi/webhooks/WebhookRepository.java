@@ -60,8 +60,12 @@ public interface WebhookRepository {
      */
     boolean claim(String deliveryId, String owner, long now, long leaseUntil);
 
-    /** Extends the leases of every pending delivery {@code owner} is sending; returns how many. */
-    int renewLeases(String owner, long leaseUntil);
+    /**
+     * Extends {@code owner}'s leases on those of {@code deliveryIds} it still holds; returns how
+     * many. Only the deliveries being sent are renewed: a claim whose attempt could not be recorded
+     * (the store failed) must run out, so that the delivery is tried again.
+     */
+    int renewLeases(String owner, Collection<String> deliveryIds, long leaseUntil);
 
     /** Gives up {@code owner}'s claims (it stops), so another server may send them at once; returns how many. */
     int releaseLeases(String owner);

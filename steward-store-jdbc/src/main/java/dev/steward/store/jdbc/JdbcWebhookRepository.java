@@ -151,9 +151,16 @@ final class JdbcWebhookRepository implements WebhookRepository {
     }
 
     @Override
-    public int renewLeases(String owner, long leaseUntil) {
-        return handle.createUpdate("UPDATE webhook_delivery SET lease_until = :lease WHERE owner = :owner AND status = :pending")
-                .bind("lease", leaseUntil).bind("owner", owner).bind("pending", WebhookDelivery.PENDING).execute();
+    public int renewLeases(String owner, Collection<String> deliveryIds, long leaseUntil) {
+        List<String> ids = List.copyOf(deliveryIds);
+        int renewed = 0;
+        for (int from = 0; from < ids.size(); from += IN_LIST_CHUNK) {
+            renewed += handle.createUpdate("UPDATE webhook_delivery SET lease_until = :lease WHERE owner = :owner AND status = :pending"
+                            + " AND id IN (<ids>)")
+                    .bind("lease", leaseUntil).bind("owner", owner).bind("pending", WebhookDelivery.PENDING)
+                    .bindList("ids", ids.subList(from, Math.min(ids.size(), from + IN_LIST_CHUNK))).execute();
+        }
+        return renewed;
     }
 
     @Override
