@@ -373,6 +373,16 @@ class WebhooksApiTest {
     }
 
     @Test
+    void theOpenApiDocumentDescribesTheWebhookRoutes() {
+        JsonNode paths = json(http.get("/api/v1/openapi.json", null)).get("paths");
+
+        assertThat(paths.fieldNames()).toIterable().contains("/api/v1/webhooks", "/api/v1/webhooks/{id}", "/api/v1/webhooks/{id}/deliveries",
+                "/api/v1/webhooks/{id}/ping");
+        assertThat(paths.at("/~1api~1v1~1webhooks/post/requestBody/content/application~1json/schema/required").toString())
+                .isEqualTo("[\"url\",\"events\"]");
+    }
+
+    @Test
     void onlyAdminsManageWebhooks() {
         String id = client.createWebhook(NOBODY + "/admins", List.of("*"), "").webhook().id();
         String body = "{\"url\": \"https://hooks.example.com/x\", \"events\": [\"*\"]}";

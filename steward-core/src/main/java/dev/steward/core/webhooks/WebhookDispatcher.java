@@ -249,6 +249,12 @@ public final class WebhookDispatcher implements AutoCloseable {
     public void close() {
         closed = true;
         scheduler.shutdownNow();
+        try {
+            // A poll that is claiming must finish first, or its claim would outlive the release below.
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         senders.shutdown();
         try {
             if (!senders.awaitTermination(settings.timeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {

@@ -48,6 +48,8 @@ public final class WebhookService implements EventPublisher {
     public static final int MAX_SECRET_LENGTH = 256;
     /** The largest body sent to a receiver. */
     public static final int MAX_PAYLOAD_BYTES = 256 * 1024;
+    private static final int MAX_OBJECT_TYPE_LENGTH = 100;
+    private static final int MAX_OBJECT_ID_LENGTH = 500;
     private static final Pattern ID = Pattern.compile("wh_[0-9a-f]{16}");
     private static final Pattern SECRET = Pattern.compile("[\\x21-\\x7e]+");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -191,8 +193,9 @@ public final class WebhookService implements EventPublisher {
     /** Stores the event and one delivery per subscription; the caller has {@linkplain #serialise serialised} the transaction. */
     private Queued queue(StoreTransaction tx, EventType type, String objectType, String objectId, ObjectNode data,
             List<WebhookSubscription> subscriptions) {
-        if (objectType.isBlank() || objectId.isBlank()) {
-            throw new IllegalArgumentException("an event names the type and id of its object: '" + objectType + "', '" + objectId + "'");
+        if (objectType.isBlank() || objectId.isBlank() || objectType.length() > MAX_OBJECT_TYPE_LENGTH || objectId.length() > MAX_OBJECT_ID_LENGTH) {
+            throw new IllegalArgumentException("an event names the type (1 to " + MAX_OBJECT_TYPE_LENGTH + " characters) and id (1 to "
+                    + MAX_OBJECT_ID_LENGTH + ") of its object: '" + objectType + "', '" + objectId + "'");
         }
         long now = clock.millis();
         String eventId = Ids.randomHex("evt_", 8);

@@ -19,16 +19,31 @@ import java.util.Map;
  * its connection pool) for every delivery. Thread-safe.
  */
 public final class HttpWebhookSender implements WebhookSender {
-    private final HttpClient client;
+    private final Duration connectTimeout;
+    private volatile HttpClient client;
 
     /** @param connectTimeout how long opening a connection may take */
     public HttpWebhookSender(Duration connectTimeout) {
-        requireNonNull(connectTimeout, "connectTimeout is null");
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(connectTimeout)
-                .build();
+        this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout is null");
+    }
+
+    /** Built on first use: offline commands open a Steward too, and never send (a client starts a thread). */
+    private HttpClient client() {
+        HttpClient built = client;
+        if (built == null) {
+            synchronized (this) {
+                built = client;
+                if (built == null) {
+                    built = HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .connectTimeout(connectTimeout)
+                            .build();
+                    client = built;
+                }
+            }
+        }
+        return built;
     }
 
     @Override
@@ -40,7 +55,7 @@ public final class HttpWebhookSender implements WebhookSender {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout).POST(HttpRequest.BodyPublishers.ofByteArray(body));
             headers.forEach(request::header);
-            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = client().send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             // The timeout ends with the status line: a body is never read, so a receiver that
             // trickles one cannot hold a sender.
             response.body().close();
