@@ -11,8 +11,9 @@ import dev.steward.spi.store.StoreTransaction;
 public interface EventPublisher {
     /**
      * Queues an event to every active subscription that receives its type. Call it inside the
-     * write transaction that makes the change (the same one that records its audit event); if that
-     * transaction rolls back, nothing is sent. Receivers get
+     * write transaction that makes the change, after the change, next to its audit event: if that
+     * transaction rolls back, nothing is sent. Like {@code AuditLog.record} it takes the audit
+     * head's lock, which must stay the last lock a transaction takes. Receivers get
      * {@code {"id", "type", "created_at", "object": {"type", "id"}, "data"}}.
      *
      * @param tx the caller's open write transaction

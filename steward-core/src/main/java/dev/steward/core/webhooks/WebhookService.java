@@ -30,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -226,10 +225,9 @@ public final class WebhookService implements EventPublisher {
     /**
      * Takes the audit head's lock, which every audited write takes, before anything that reads or
      * changes who receives what. Writers then queue deliveries one transaction at a time, so their
-     * order is the order of commits (the order receivers see); a delete and a publish cannot
+     * order is the order of commits (the order receivers see), and a delete and a publish cannot
      * interleave (a deleted subscription never gets a delivery queued by a transaction that read
-     * it as active); and every transaction takes its locks in one order (the audit head first), so
-     * a publish never deadlocks with another writer. Taking it again in the same transaction is free.
+     * it as active). Taking it again in the same transaction is free.
      */
     private static void serialise(StoreTransaction tx) {
         tx.repository(AuditRepository.class).lockHead();
