@@ -12,16 +12,22 @@ import dev.steward.core.jobs.JobService;
 import dev.steward.core.jobs.SweepJobRunner;
 import dev.steward.core.training.ModelEvaluator;
 import dev.steward.core.training.TrainJobRunner;
+import dev.steward.core.webhooks.RetryPolicy;
+import dev.steward.core.webhooks.WebhookDispatcher;
+import dev.steward.core.webhooks.WebhookService;
 import dev.steward.runtime.onnx.OnnxModelRuntime;
 import dev.steward.train.tribuo.IsolatedTrainer;
 import dev.steward.train.tribuo.TribuoTrainer;
 import dev.steward.core.tracking.TrackingService;
 import dev.steward.data.duckdb.DuckDbTableReader;
 import dev.steward.server.config.StewardConfig;
+import dev.steward.server.config.WebhooksConfig;
+import dev.steward.server.webhooks.HttpWebhookSender;
 import dev.steward.spi.artifact.ArtifactStore;
 import dev.steward.spi.store.MetadataStore;
 import dev.steward.store.jdbc.JdbcMetadataStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -43,10 +49,18 @@ public final class Steward implements AutoCloseable {
     private final dev.steward.spi.training.Trainer trainer;
     private final ModelEvaluator evaluator;
     private final ArtifactCollector collector;
+    private final WebhookService webhooks;
+    private final WebhookDispatcher webhookDispatcher;
     /** Native memory DuckDB may use while reading one dataset file before it spills to disk. */
     private static final String DATA_MEMORY_LIMIT = "1GB";
     /** Warm training JVMs kept between trainings (with process isolation): they save the cold start of each training. */
     private static final int IDLE_TRAINING_WORKERS = 2;
+    /** Deliveries (of different subscriptions) sent at once: enough that a slow receiver holds up only itself. */
+    private static final int WEBHOOK_SENDERS = 4;
+    /** How long a delivery being sent stays this server's without a renewal: how soon a dead replica's deliveries are sent by another. */
+    private static final Duration WEBHOOK_LEASE = Duration.ofSeconds(30);
+    /** The longest wait between two attempts of a delivery. */
+    private static final Duration WEBHOOK_MAX_RETRY_DELAY = Duration.ofHours(1);
 
     private Steward(StewardConfig config, MetadataStore store, ArtifactStore artifacts, Clock clock) {
         this.config = config;
@@ -66,6 +80,12 @@ public final class Steward implements AutoCloseable {
         boolean sharedStore = !store.dialect().equals("sqlite");
         this.jobs = new JobService(store, audit, tracking, tokens, clock, config.jobs().directory(), config.jobs().concurrency(),
                 new JobService.Ownership(sharedStore, config.jobs().lease()), List.of(new CommandJobRunner(), new SweepJobRunner(training), training));
+        this.webhooks = new WebhookService(store, audit, clock);
+        WebhooksConfig hooks = config.webhooks();
+        RetryPolicy retry = new RetryPolicy(hooks.maxAttempts(), hooks.maxAge(), hooks.retryBase(), WEBHOOK_MAX_RETRY_DELAY);
+        // Deliveries are claimed under the same instance name as jobs: one identity per server in the store.
+        this.webhookDispatcher = new WebhookDispatcher(store, new HttpWebhookSender(hooks.timeout()), clock,
+                new WebhookDispatcher.Settings(hooks.timeout(), retry, WEBHOOK_LEASE, WEBHOOK_SENDERS), jobs.owner(), sharedStore);
     }
 
     /** Opens the stores named by the configuration (running any pending migrations). */
@@ -127,9 +147,20 @@ public final class Steward implements AutoCloseable {
         return jobs;
     }
 
+    /** Webhook subscriptions and the outbox services publish events to. */
+    public WebhookService webhooks() {
+        return webhooks;
+    }
+
+    /** Sends webhook deliveries once the server started it. */
+    public WebhookDispatcher webhookDispatcher() {
+        return webhookDispatcher;
+    }
+
     @Override
     public void close() {
         try {
+            webhookDispatcher.close();
             jobs.close();
             if (trainer instanceof AutoCloseable closeable) {
                 closeable.close();
