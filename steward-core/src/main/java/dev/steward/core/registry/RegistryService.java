@@ -13,6 +13,8 @@ import dev.steward.core.tracking.PageToken;
 import dev.steward.core.training.ModelPackage;
 import dev.steward.core.training.StoredPackage;
 import dev.steward.core.util.Ids;
+import dev.steward.core.webhooks.EventPublisher;
+import dev.steward.core.webhooks.EventType;
 import dev.steward.spi.Caller;
 import dev.steward.spi.ErrorCode;
 import dev.steward.spi.StewardException;
@@ -55,10 +57,10 @@ public final class RegistryService {
     private final ArtifactStore artifacts;
     private final DatasetService datasets;
     private final AuditLog audit;
-    private final RegistryEvents events;
+    private final EventPublisher events;
     private final Clock clock;
 
-    public RegistryService(MetadataStore store, ArtifactStore artifacts, DatasetService datasets, AuditLog audit, RegistryEvents events,
+    public RegistryService(MetadataStore store, ArtifactStore artifacts, DatasetService datasets, AuditLog audit, EventPublisher events,
             Clock clock) {
         this.store = requireNonNull(store, "store is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
@@ -116,7 +118,7 @@ public final class RegistryService {
         store.write(tx -> {
             repo(tx).insertModel(model);
             audit.record(tx, caller, "registered_model.create", "registered_model", model.id(), Map.of("name", name));
-            events.publish(tx, "registered_model.created", "registered_model", name, data(caller).put("name", name));
+            events.publish(tx, EventType.REGISTERED_MODEL_CREATED, "registered_model", name, data(caller).put("name", name));
             return null;
         });
         return details(model);
@@ -172,7 +174,7 @@ public final class RegistryService {
             }
             repo(tx).deleteModel(model.id(), clock.millis());
             audit.record(tx, caller, "registered_model.delete", "registered_model", model.id(), Map.of("name", name));
-            events.publish(tx, "registered_model.deleted", "registered_model", name, data(caller).put("name", name));
+            events.publish(tx, EventType.REGISTERED_MODEL_DELETED, "registered_model", name, data(caller).put("name", name));
             return null;
         });
     }
@@ -263,7 +265,7 @@ public final class RegistryService {
                 model = new RegisteredModelRecord(Ids.randomHex("rm_", 8), name, Optional.empty(), Map.of(), now, caller.actor().id(), now);
                 repo.insertModel(model);
                 audit.record(tx, caller, "registered_model.create", "registered_model", model.id(), Map.of("name", name));
-                events.publish(tx, "registered_model.created", "registered_model", name, data(caller).put("name", name));
+                events.publish(tx, EventType.REGISTERED_MODEL_CREATED, "registered_model", name, data(caller).put("name", name));
             }
             int number = repo.nextVersion(model.id());
             ModelVersionRecord version = new ModelVersionRecord(model.id(), name, number, status, message, source.uri(), source.kind(),
@@ -284,7 +286,7 @@ public final class RegistryService {
             audit.record(tx, caller, "model_version.create", "model_version", versionId(name, number), details);
             ObjectNode payload = data(caller).put("name", name).put("version", number).put("status", status).put("source", source.uri());
             pkg.ifPresent(p -> payload.put("model_digest", p.modelDigest()));
-            events.publish(tx, "model_version.created", "model_version", versionId(name, number), payload);
+            events.publish(tx, EventType.MODEL_VERSION_CREATED, "model_version", versionId(name, number), payload);
             return version;
         });
         return new VersionDetails(created, List.of(), List.of());
@@ -370,7 +372,7 @@ public final class RegistryService {
             repo(tx).updateVersion(updated);
             audit.record(tx, caller, "model_version.update", "model_version", versionId(name, number), Map.of("name", name, "version",
                     Integer.toString(number)));
-            events.publish(tx, "model_version.updated", "model_version", versionId(name, number), data(caller).put("name", name)
+            events.publish(tx, EventType.MODEL_VERSION_UPDATED, "model_version", versionId(name, number), data(caller).put("name", name)
                     .put("version", number));
             return details(tx, updated);
         });
@@ -390,7 +392,7 @@ public final class RegistryService {
             repo(tx).deleteVersion(model.id(), number, clock.millis());
             audit.record(tx, caller, "model_version.delete", "model_version", versionId(name, number), Map.of("name", name, "version",
                     Integer.toString(number)));
-            events.publish(tx, "model_version.deleted", "model_version", versionId(name, number), data(caller).put("name", name)
+            events.publish(tx, EventType.MODEL_VERSION_DELETED, "model_version", versionId(name, number), data(caller).put("name", name)
                     .put("version", number));
             return null;
         });
@@ -471,7 +473,7 @@ public final class RegistryService {
             details.put("environments_left", String.join(",", left));
             details.put("aliases_removed", String.join(",", aliases));
             audit.record(tx, caller, "model_version.revoke", "model_version", versionId(name, number), details);
-            events.publish(tx, "model_version.revoked", "model_version", versionId(name, number), data(caller).put("name", name)
+            events.publish(tx, EventType.MODEL_VERSION_REVOKED, "model_version", versionId(name, number), data(caller).put("name", name)
                     .put("version", number).put("reason", reason).set("environments_left", JSON.valueToTree(left)));
             return details(tx, revoked);
         });
@@ -512,7 +514,7 @@ public final class RegistryService {
             }
             repo(tx).setAlias(new AliasRecord(model.id(), alias, number, clock.millis(), caller.actor().id()));
             audit.record(tx, caller, "model_version.alias_set", "model_version", versionId(name, number), Map.of("alias", alias));
-            events.publish(tx, "model_version.alias_set", "model_version", versionId(name, number), data(caller).put("name", name)
+            events.publish(tx, EventType.MODEL_VERSION_ALIAS_SET, "model_version", versionId(name, number), data(caller).put("name", name)
                     .put("version", number).put("alias", alias));
             return details(tx, version);
         });
@@ -530,7 +532,7 @@ public final class RegistryService {
                     .orElseThrow(() -> notFoundAlias(name, alias)).version();
             repo(tx).deleteAlias(model.id(), alias);
             audit.record(tx, caller, "model_version.alias_delete", "model_version", versionId(name, version), Map.of("alias", alias));
-            events.publish(tx, "model_version.alias_deleted", "model_version", versionId(name, version), data(caller).put("name", name)
+            events.publish(tx, EventType.MODEL_VERSION_ALIAS_DELETED, "model_version", versionId(name, version), data(caller).put("name", name)
                     .put("version", version).put("alias", alias));
             return null;
         });
