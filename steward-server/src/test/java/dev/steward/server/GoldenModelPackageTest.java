@@ -12,15 +12,17 @@ import dev.steward.core.util.Digests;
 import dev.steward.runtime.onnx.OnnxModelRuntime;
 import dev.steward.server.config.ConfigLoader;
 import dev.steward.spi.serving.ModelRuntime;
+import dev.steward.spi.serving.Tensor;
 import dev.steward.spi.tracking.RunInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +39,7 @@ import org.tribuo.protos.core.ModelProto;
 class GoldenModelPackageTest {
     private static final String GOLDEN = "/model/golden-v1/";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> OUTPUTS = Set.of("label", "probabilities");
 
     @Test
     void theGoldenPackageOfFormatVersion1StillLoadsAndPredicts() throws Exception {
@@ -46,13 +49,14 @@ class GoldenModelPackageTest {
         assertThat(Digests.sha256Hex(onnx)).isEqualTo(manifest.get("model_digest").asText());
         JsonNode expected = JSON.readTree(resource("expected.json"));
         try (ModelRuntime.LoadedModel model = new OnnxModelRuntime(1).load(onnx)) {
-            Map<String, Object> out = model.run(inputs(expected.get("inputs"), manifest));
-            String[] labels = (String[]) out.get("label");
-            double[][] probabilities = (double[][]) out.get("probabilities");
+            Map<String, Tensor> out = model.run(inputs(expected.get("inputs"), manifest), OUTPUTS);
+            String[] labels = out.get("label").strings();
+            Tensor probabilities = out.get("probabilities");
+            int classes = (int) probabilities.dimension(1);
             for (int i = 0; i < labels.length; i++) {
                 assertThat(labels[i]).isEqualTo(expected.at("/label/" + i).asText());
-                for (int k = 0; k < probabilities[i].length; k++) {
-                    assertThat(probabilities[i][k]).isCloseTo(expected.at("/probabilities/" + i + "/" + k).asDouble(), within(1e-9));
+                for (int k = 0; k < classes; k++) {
+                    assertThat(probabilities.doubles()[i * classes + k]).isCloseTo(expected.at("/probabilities/" + i + "/" + k).asDouble(), within(1e-9));
                 }
             }
         }
@@ -95,30 +99,35 @@ class GoldenModelPackageTest {
                 }
             }
             try (ModelRuntime.LoadedModel model = new OnnxModelRuntime(1).load(Files.readAllBytes(target.resolve(ModelPackage.ONNX)))) {
-                Map<String, Object> out = model.run(inputs(inputs, manifest));
-                expected.set("label", JSON.valueToTree(out.get("label")));
-                expected.set("probabilities", JSON.valueToTree(out.get("probabilities")));
+                Map<String, Tensor> out = model.run(inputs(inputs, manifest), OUTPUTS);
+                expected.set("label", JSON.valueToTree(out.get("label").strings()));
+                Tensor probabilities = out.get("probabilities");
+                ArrayNode matrix = expected.putArray("probabilities");
+                for (int i = 0; i < probabilities.dimension(0); i++) {
+                    ArrayNode row = matrix.addArray();
+                    for (int k = 0; k < probabilities.dimension(1); k++) {
+                        row.add(probabilities.doubles()[i * (int) probabilities.dimension(1) + k]);
+                    }
+                }
             }
             Files.write(target.resolve("expected.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(expected));
         }
     }
 
     /** Raw values (text, empty for missing) to input columns of the manifest's types. */
-    private static Map<String, Object> inputs(JsonNode raw, JsonNode manifest) {
-        Map<String, Object> inputs = new HashMap<>();
+    private static List<Tensor> inputs(JsonNode raw, JsonNode manifest) {
+        List<Tensor> inputs = new ArrayList<>();
         for (JsonNode input : manifest.get("inputs")) {
-            JsonNode values = raw.get(input.get("name").asText());
+            String name = input.get("name").asText();
+            JsonNode values = raw.get(name);
             boolean strings = input.get("datatype").asText().equals("BYTES");
-            Object column = strings ? new String[values.size()] : new double[values.size()];
+            String[] texts = new String[values.size()];
+            double[] numbers = new double[values.size()];
             for (int i = 0; i < values.size(); i++) {
-                String text = values.get(i).asText();
-                if (strings) {
-                    ((String[]) column)[i] = text;
-                } else {
-                    ((double[]) column)[i] = text.isEmpty() ? Double.NaN : Double.parseDouble(text);
-                }
+                texts[i] = values.get(i).asText();
+                numbers[i] = strings || texts[i].isEmpty() ? Double.NaN : Double.parseDouble(texts[i]);
             }
-            inputs.put(input.get("name").asText(), column);
+            inputs.add(strings ? Tensor.column(name, texts) : Tensor.column(name, numbers));
         }
         return inputs;
     }

@@ -15,6 +15,7 @@ import dev.steward.spi.StewardException;
 import dev.steward.spi.data.ColumnSummary;
 import dev.steward.spi.data.DatasetVersion;
 import dev.steward.spi.serving.ModelRuntime;
+import dev.steward.spi.serving.Tensor;
 import dev.steward.spi.tracking.DatasetInput;
 import dev.steward.spi.tracking.KeyValue;
 import dev.steward.spi.tracking.Metric;
@@ -29,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Evaluates a packaged model on a dataset version the way serving runs it: the ONNX graph in the
@@ -245,10 +247,11 @@ public final class ModelEvaluator {
 
     private double[][] score(byte[] onnx, JsonNode manifest, TrainingTable table, List<Integer> rows, boolean classification) {
         double[][] scores = new double[rows.size()][];
+        String output = classification ? "probabilities" : "prediction";
         try (ModelRuntime.LoadedModel model = runtime.load(onnx)) {
             for (int start = 0; start < rows.size(); start += BATCH) {
                 int end = Math.min(rows.size(), start + BATCH);
-                Map<String, Object> inputs = new HashMap<>();
+                List<Tensor> inputs = new ArrayList<>();
                 for (JsonNode input : manifest.get("inputs")) {
                     String name = input.get("name").asText();
                     if (input.get("datatype").asText().equals("BYTES")) {
@@ -257,25 +260,24 @@ public final class ModelEvaluator {
                         for (int i = start; i < end; i++) {
                             batch[i - start] = source[rows.get(i)];
                         }
-                        inputs.put(name, batch);
+                        inputs.add(Tensor.column(name, batch));
                     } else {
                         double[] source = table.numbers(name);
                         double[] batch = new double[end - start];
                         for (int i = start; i < end; i++) {
                             batch[i - start] = source[rows.get(i)];
                         }
-                        inputs.put(name, batch);
+                        inputs.add(Tensor.column(name, batch));
                     }
                 }
-                Map<String, Object> out = model.run(inputs);
-                if (classification) {
-                    double[][] probabilities = (double[][]) out.get("probabilities");
-                    System.arraycopy(probabilities, 0, scores, start, probabilities.length);
-                } else {
-                    double[] predictions = (double[]) out.get("prediction");
-                    for (int i = 0; i < predictions.length; i++) {
-                        scores[start + i] = new double[] {predictions[i]};
+                Tensor out = model.run(inputs, Set.of(output)).get(output);
+                int width = out.rank() == 2 ? (int) out.dimension(1) : 1;
+                for (int i = 0; i < end - start; i++) {
+                    double[] row = new double[width];
+                    for (int k = 0; k < width; k++) {
+                        row[k] = out.number(i * width + k);
                     }
+                    scores[start + i] = row;
                 }
             }
         }
