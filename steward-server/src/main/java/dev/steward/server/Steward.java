@@ -60,7 +60,7 @@ public final class Steward implements AutoCloseable {
         this.trainer = config.jobs().isolateTraining() ? new IsolatedTrainer(IDLE_TRAINING_WORKERS) : new TribuoTrainer();
         TrainJobRunner training = new TrainJobRunner(datasets, trainer);
         this.runtime = new OnnxModelRuntime(0);
-        this.evaluator = new ModelEvaluator(tracking, datasets, runtime);
+        this.evaluator = new ModelEvaluator(tracking, datasets, artifacts, runtime);
         this.collector = new ArtifactCollector(store, artifacts, audit, clock);
         // A SQLite store belongs to one server (the home's lock guards it); a PostgreSQL one may be shared by replicas.
         boolean sharedStore = !store.dialect().equals("sqlite");
