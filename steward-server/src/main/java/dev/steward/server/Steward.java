@@ -10,6 +10,7 @@ import dev.steward.core.data.DatasetService;
 import dev.steward.core.jobs.CommandJobRunner;
 import dev.steward.core.jobs.JobService;
 import dev.steward.core.jobs.SweepJobRunner;
+import dev.steward.core.registry.PackageImporter;
 import dev.steward.core.training.ModelEvaluator;
 import dev.steward.core.training.TrainJobRunner;
 import dev.steward.runtime.onnx.OnnxModelRuntime;
@@ -42,6 +43,7 @@ public final class Steward implements AutoCloseable {
     private final OnnxModelRuntime runtime;
     private final dev.steward.spi.training.Trainer trainer;
     private final ModelEvaluator evaluator;
+    private final PackageImporter importer;
     private final ArtifactCollector collector;
     /** Native memory DuckDB may use while reading one dataset file before it spills to disk. */
     private static final String DATA_MEMORY_LIMIT = "1GB";
@@ -61,6 +63,7 @@ public final class Steward implements AutoCloseable {
         TrainJobRunner training = new TrainJobRunner(datasets, trainer);
         this.runtime = new OnnxModelRuntime(0);
         this.evaluator = new ModelEvaluator(tracking, datasets, artifacts, runtime);
+        this.importer = new PackageImporter(tracking, artifacts, runtime);
         this.collector = new ArtifactCollector(store, artifacts, audit, clock);
         // A SQLite store belongs to one server (the home's lock guards it); a PostgreSQL one may be shared by replicas.
         boolean sharedStore = !store.dialect().equals("sqlite");
@@ -113,9 +116,14 @@ public final class Steward implements AutoCloseable {
         return datasets;
     }
 
-    /** The job queue; it runs jobs once the server started it. */
+    /** Evaluation of model packages on dataset versions. */
     public ModelEvaluator evaluator() {
         return evaluator;
+    }
+
+    /** Model packages from training runs, ONNX graphs built elsewhere and MLflow models. */
+    public PackageImporter importer() {
+        return importer;
     }
 
     /** Garbage collection of blobs nothing refers to. */
@@ -123,6 +131,7 @@ public final class Steward implements AutoCloseable {
         return collector;
     }
 
+    /** The job queue; it runs jobs once the server started it. */
     public JobService jobs() {
         return jobs;
     }

@@ -8,12 +8,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steward.core.training.ModelPackage;
+import dev.steward.core.training.ModelSignature;
 import dev.steward.core.util.Digests;
 import dev.steward.runtime.onnx.OnnxModelRuntime;
 import dev.steward.server.config.ConfigLoader;
+import dev.steward.spi.serving.Datatype;
 import dev.steward.spi.serving.ModelRuntime;
 import dev.steward.spi.serving.Tensor;
 import dev.steward.spi.tracking.RunInfo;
+import dev.steward.spi.training.Task;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +65,22 @@ class GoldenModelPackageTest {
         }
         Model<?> tribuo = Model.deserialize(ModelProto.parseFrom(resource(ModelPackage.NATIVE)));
         assertThat(tribuo.getOutputIDInfo().size()).isEqualTo(manifest.get("classes").size());
+    }
+
+    @Test
+    void theGoldenPackageReadsAsASignatureOfOneColumnPerInputAndOutputsNamedByTheirRoles() throws Exception {
+        ModelSignature signature = ModelSignature.of(ModelPackage.readManifest(resource(ModelPackage.MANIFEST)));
+        assertThat(signature.task()).isEqualTo(Task.MULTICLASS_CLASSIFICATION);
+        assertThat(signature.inputs()).extracting(ModelSignature.Input::name).containsExactly("island", "beak_length_mm", "beak_depth_mm",
+                "flipper_length_mm", "body_mass_g", "sex");
+        assertThat(signature.inputs()).allSatisfy(i -> assertThat(i.columns()).containsExactly(i.name()));
+        assertThat(signature.inputs().get(0).datatype()).isEqualTo(Datatype.BYTES);
+        assertThat(signature.inputs().get(0).categories()).containsExactly("Biscoe", "Dream", "Torgersen");
+        assertThat(signature.inputs().get(1).datatype()).isEqualTo(Datatype.FP64);
+        assertThat(signature.output(ModelSignature.Role.LABEL).orElseThrow().name()).isEqualTo("label");
+        assertThat(signature.output(ModelSignature.Role.PROBABILITIES).orElseThrow().shape()).containsExactly(-1, 3);
+        assertThat(signature.classes()).containsExactly("Adelie", "Chinstrap", "Gentoo");
+        assertThat(signature.target()).contains("species");
     }
 
     /** Run with {@code -Dsteward.golden.write=<dir>} to make a golden package of the current format version. */

@@ -25,11 +25,6 @@ public enum Datatype {
         this.arrayType = arrayType;
     }
 
-    /** The ONNX type of a tensor of this datatype, e.g. {@code tensor(float)}. */
-    public String onnxType() {
-        return onnxType;
-    }
-
     /** The array class that holds the elements: {@code float[]}, {@code double[]}, {@code int[]}, {@code long[]}, {@code boolean[]} or {@code String[]}. */
     public Class<?> arrayType() {
         return arrayType;
