@@ -280,6 +280,11 @@ class PackageImporterTest {
         assertThat(importer.fromMlflowModel(runId, "elsewhere", PackageImportOptions.NONE)).isInstanceOfSatisfying(PackageImportResult.Failed.class,
                 f -> assertThat(f.message()).contains("there is no model in run " + runId + " at 'elsewhere'"));
         assertRefused(() -> importer.fromMlflowModel(runId, "model/../secrets", PackageImportOptions.NONE), "artifact_path", "Invalid path");
+        String escaping = run("escaping-onnx");
+        tracking.putRunArtifact(caller, escaping, "model/MLmodel", new ByteArrayInputStream(new String(resource("mlflow-onnx/MLmodel"),
+                StandardCharsets.UTF_8).replace("data: model.onnx", "data: ../../secrets.onnx").getBytes(StandardCharsets.UTF_8)), Long.MAX_VALUE);
+        assertThat(importer.fromMlflowModel(escaping, "model", PackageImportOptions.NONE)).isInstanceOfSatisfying(PackageImportResult.Failed.class,
+                f -> assertThat(f.message()).contains("cannot be imported", "Invalid path"));
         assertThatThrownBy(() -> importer.fromMlflowModel("0".repeat(32), "model", PackageImportOptions.NONE))
                 .isInstanceOfSatisfying(StewardException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
     }

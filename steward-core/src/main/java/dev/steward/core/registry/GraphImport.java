@@ -289,18 +289,10 @@ final class GraphImport {
             int width = input.get("columns").size();
             long[] shape = input.get("shape").size() == 1 ? new long[] {rows} : new long[] {rows, width};
             Datatype datatype = Datatype.valueOf(input.get("datatype").asText());
-            Object data = switch (datatype) {
-                case FP32 -> new float[rows * width];
-                case FP64 -> new double[rows * width];
-                case INT32 -> new int[rows * width];
-                case INT64 -> new long[rows * width];
-                case BOOL -> new boolean[rows * width];
-                case BYTES -> {
-                    String[] empty = new String[rows * width];
-                    Arrays.fill(empty, "");
-                    yield empty;
-                }
-            };
+            Object data = datatype.newArray(rows * width);
+            if (data instanceof String[] strings) {
+                Arrays.fill(strings, "");
+            }
             batch.add(new Tensor(input.get("name").asText(), datatype, shape, data));
         }
         Set<String> wanted = new HashSet<>();

@@ -26,6 +26,8 @@ final class MlflowModelFile {
     static final String FIELD = "MLmodel";
     /** Where an MLmodel's metadata holds a Steward signature: {@code mlflow.onnx.log_model(..., metadata={"steward": {...}})}. */
     static final String METADATA_KEY = "steward";
+    /** MLmodel files are a few kilobytes; a larger one is not read into memory. */
+    static final long MAX_BYTES = 1 << 20;
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -98,14 +98,24 @@ public final class PackageImporter {
         RunInfo run = tracking.getRun(runId).info();
         String folder = folder(artifactPath);
         String where = "run " + runId + (folder.isEmpty() ? "" : " at '" + folder + "'");
+        Optional<ArtifactFile> stewardManifest;
         try {
-            if (file(run, folder, ModelPackage.MANIFEST).isPresent()) {
+            stewardManifest = file(run, folder, ModelPackage.MANIFEST);
+        } catch (StewardException e) {
+            throw e.code() == ErrorCode.INVALID_PARAMETER_VALUE ? e.withField("artifact_path") : e;
+        }
+        try {
+            if (stewardManifest.isPresent()) {
                 return new PackageImportResult.Ready(ModelPackage.ofRun(tracking, run, folder));
             }
             Optional<ArtifactFile> mlmodel = file(run, folder, MlflowModelFile.NAME);
             if (mlmodel.isEmpty()) {
                 return new PackageImportResult.Failed("there is no model in " + where + ": neither an MLflow model (" + MlflowModelFile.NAME
                         + ") nor a Steward package (" + ModelPackage.MANIFEST + ")");
+            }
+            if (mlmodel.get().size() > MlflowModelFile.MAX_BYTES) {
+                return new PackageImportResult.Failed("the MLmodel file in " + where + " has " + mlmodel.get().size() + " bytes; an MLmodel file"
+                        + " has at most " + MlflowModelFile.MAX_BYTES);
             }
             MlflowModelFile model = MlflowModelFile.parse(read(mlmodel.get()));
             Optional<String> data = model.onnxData();
@@ -129,8 +139,7 @@ public final class PackageImporter {
             return new PackageImportResult.Ready(store(graph, origin, loaded -> model.options(loaded.inputs()).overriddenBy(options)));
         } catch (StewardException e) {
             // What the run logged is the user's content: a model Steward cannot use fails the import, but a bad request still throws.
-            boolean content = e.code().category() == ErrorCategory.USER || e.code() == ErrorCode.DATA_CORRUPTED;
-            if (!content || e.field().equals(Optional.of("artifact_path"))) {
+            if (e.code().category() != ErrorCategory.USER && e.code() != ErrorCode.DATA_CORRUPTED) {
                 throw e;
             }
             String hint = e.field().filter(f -> f.equals("model")).isPresent() ? "; a graph whose weights mlflow.onnx.log_model saved as"
@@ -178,9 +187,6 @@ public final class PackageImporter {
         } catch (StewardException e) {
             if (e.code() == ErrorCode.RESOURCE_DOES_NOT_EXIST) {
                 return Optional.empty();
-            }
-            if (e.code() == ErrorCode.INVALID_PARAMETER_VALUE && e.field().equals(Optional.of("path"))) {
-                throw e.withField("artifact_path");
             }
             throw e;
         }

@@ -41,14 +41,7 @@ final class TensorFeed {
         int width = columns.size();
         long[] shape = input.shape().length == 1 ? new long[] {size} : new long[] {size, width};
         Datatype datatype = input.datatype();
-        Object data = switch (datatype) {
-            case FP32 -> new float[size * width];
-            case FP64 -> new double[size * width];
-            case INT32 -> new int[size * width];
-            case INT64 -> new long[size * width];
-            case BOOL -> new boolean[size * width];
-            case BYTES -> new String[size * width];
-        };
+        Object data = datatype.newArray(size * width);
         for (int j = 0; j < width; j++) {
             String column = columns.get(j);
             if (readsText(datatype)) {

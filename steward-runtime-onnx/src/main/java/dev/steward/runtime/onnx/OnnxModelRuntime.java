@@ -153,6 +153,9 @@ public final class OnnxModelRuntime implements ModelRuntime {
 
         @Override
         public Map<String, Tensor> run(List<Tensor> given, Set<String> wanted) {
+            if (wanted.isEmpty()) {
+                throw StewardException.invalid("outputs", "ask for at least one of the outputs " + names(outputs));
+            }
             for (String name : wanted) {
                 TensorInfo output = outputsByName.get(name);
                 if (output == null) {

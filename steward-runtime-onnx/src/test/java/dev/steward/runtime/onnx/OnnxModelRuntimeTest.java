@@ -114,6 +114,7 @@ class OnnxModelRuntimeTest {
     void outputsThatAreNotTensorsOfADatatypeAreRefusedButTheOthersRun() throws IOException {
         assertInvalid(() -> typed.run(inputs(1), Set.of("f32_half")), "outputs", "'f32_half' is tensor(float16), which Steward cannot return");
         assertInvalid(() -> typed.run(inputs(1), Set.of("nothing")), "outputs", "no output 'nothing'");
+        assertInvalid(() -> typed.run(inputs(1), Set.of()), "outputs", "ask for at least one of the outputs");
         try (ModelRuntime.LoadedModel zipmap = RUNTIME.load(resource("zipmap.onnx"))) {
             TensorInfo probabilities = zipmap.outputs().stream().filter(o -> o.name().equals("probabilities")).findFirst().orElseThrow();
             assertThat(probabilities.onnxType()).isEqualTo("seq(map(string,tensor(float)))");

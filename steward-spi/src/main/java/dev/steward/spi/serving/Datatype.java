@@ -30,6 +30,18 @@ public enum Datatype {
         return arrayType;
     }
 
+    /** A new array of {@code length} elements of this datatype's {@link #arrayType()} (zeros, false, or nulls for BYTES). */
+    public Object newArray(int length) {
+        return switch (this) {
+            case FP32 -> new float[length];
+            case FP64 -> new double[length];
+            case INT32 -> new int[length];
+            case INT64 -> new long[length];
+            case BOOL -> new boolean[length];
+            case BYTES -> new String[length];
+        };
+    }
+
     /** The datatype of an ONNX tensor type such as {@code tensor(int64)}; empty for any other type (a sequence, a map, a float16 tensor...). */
     public static Optional<Datatype> ofOnnxType(String onnxType) {
         for (Datatype d : VALUES) {
