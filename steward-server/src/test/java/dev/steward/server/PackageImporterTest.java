@@ -213,6 +213,20 @@ class PackageImporterTest {
     }
 
     @Test
+    void aGraphWithAFixedBatchSizeIsFedBatchesOfThatSizeAndScoresLikeTheDynamicOne() throws IOException {
+        StoredPackage fixed = importer.fromOnnx(resource("penguins-batch5.onnx"), signature(SIGNATURE.replace("[-1, 4]", "[5, 4]")));
+        assertThat(fixed.manifest().at("/inputs/0/shape").toString()).isEqualTo("[5,4]");
+        StoredPackage dynamic = importer.fromOnnx(resource("penguins-linear.onnx"), signature(SIGNATURE));
+        ModelEvaluator.EvaluationRun run = new ModelEvaluator.EvaluationRun(TrackingService.DEFAULT_EXPERIMENT_ID, "evaluate", List.of());
+        JsonNode batched = server.steward().evaluator().evaluate(caller, fixed, "penguins", 1, Optional.empty(), run).report();
+        JsonNode whole = server.steward().evaluator().evaluate(caller, dynamic, "penguins", 1, Optional.empty(), run).report();
+        assertThat(batched.get("rows").asInt()).as("344 = 68 batches of 5 and a last one of 4, padded").isEqualTo(344);
+        assertThat(batched.get("confusion_matrix")).isEqualTo(whole.get("confusion_matrix"));
+        whole.get("metrics").fields().forEachRemaining(m -> assertThat(batched.at("/metrics/" + m.getKey()).asDouble()).as(m.getKey())
+                .isCloseTo(m.getValue().asDouble(), within(1e-6)));
+    }
+
+    @Test
     void aPackageWithoutATargetOrOnAVersionWithoutItsColumnsIsRefusedForEvaluation() throws IOException {
         StoredPackage untargeted = importer.fromOnnx(resource("penguins-linear.onnx"), signature(SIGNATURE.replace("\"target\": \"species\",", "")));
         ModelEvaluator.EvaluationRun run = new ModelEvaluator.EvaluationRun(TrackingService.DEFAULT_EXPERIMENT_ID, "evaluate", List.of());

@@ -43,10 +43,11 @@ class ExternalGraphFixtures {
         Files.createDirectories(runtime);
         Linear model = Linear.fit(Files.readAllLines(root.resolve("steward-server/src/test/resources/data/penguins.csv")));
         assertThat(model.accuracy).as("the fixture must be a genuinely good model").isGreaterThan(0.95);
-        byte[] linear = penguins(model, false);
+        byte[] linear = penguins(model, false, -1);
         Files.write(external.resolve("penguins-linear.onnx"), linear);
         Files.write(external.resolve("mlflow-onnx/model.onnx"), linear);
-        Files.write(external.resolve("penguins-zipmap.onnx"), penguins(model, true));
+        Files.write(external.resolve("penguins-zipmap.onnx"), penguins(model, true, -1));
+        Files.write(external.resolve("penguins-batch5.onnx"), penguins(model, false, 5));
         Files.write(external.resolve("penguins-linear.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(model.json()));
         Files.write(runtime.resolve("typed.onnx"), typed());
         Files.write(runtime.resolve("zipmap.onnx"), zipmap());
@@ -167,10 +168,13 @@ class ExternalGraphFixtures {
         return out;
     }
 
-    /** One {@code float_input} FP32 [N,4] of the four measurements → {@code label} (string) and {@code probabilities} FP32 [N,3]; or skl2onnx's default ZipMap outputs. */
-    private static byte[] penguins(Linear model, boolean zipmap) throws IOException {
+    /**
+     * One {@code float_input} FP32 [N,4] of the four measurements → {@code label} (string) and {@code probabilities} FP32 [N,3];
+     * or skl2onnx's default ZipMap outputs; N is dynamic ({@code batch} -1) or fixed, as torch.onnx.export without dynamic axes writes it.
+     */
+    private static byte[] penguins(Linear model, boolean zipmap, long batch) throws IOException {
         OnnxGraph graph = new OnnxGraph("penguins_linear");
-        graph.input("float_input", DataType.FLOAT, -1, MEASUREMENTS.size());
+        graph.input("float_input", DataType.FLOAT, batch, MEASUREMENTS.size());
         String imputed = graph.node("Imputer", ML, List.of("float_input"), List.of(floatsAttr("imputed_value_floats", model.means()),
                 floatAttr("replaced_value_float", Float.NaN)));
         String scaled = graph.node("Scaler", ML, List.of(imputed), List.of(floatsAttr("offset", model.means()), floatsAttr("scale", model.scales())));
@@ -183,9 +187,9 @@ class ExternalGraphFixtures {
         graph.node("LinearClassifier", ML, List.of(scaled), List.of(label, probabilities), List.of(floatsAttr("coefficients", flat),
                 floatsAttr("intercepts", model.intercepts()), stringsAttr("classlabels_strings", model.classes()), intAttr("multi_class", 0),
                 stringAttr("post_transform", "SOFTMAX")));
-        graph.output(label, DataType.STRING, -1);
+        graph.output(label, DataType.STRING, batch);
         if (!zipmap) {
-            graph.output(probabilities, DataType.FLOAT, -1, model.classes().size());
+            graph.output(probabilities, DataType.FLOAT, batch, model.classes().size());
             return external(graph, List.of());
         }
         graph.node("ZipMap", ML, List.of(probabilities), List.of("output_probability"), List.of(stringsAttr("classlabels_strings", model.classes())));
