@@ -162,6 +162,8 @@ class PackageImporterTest {
         assertRefused(() -> importer.fromOnnx(graph, mapped), "classes", "give its classes, in the order of the columns of its probabilities");
         assertRefused(() -> importer.fromOnnx(graph, mapped.withClasses(List.of("Adelie", "Gentoo"))), "classes",
                 "does not hold one column for each of the 2 classes");
+        assertRefused(() -> importer.fromOnnx(graph, mapped.withClasses(List.of("Adelie", "Adelie", "Gentoo"))), "classes",
+                "classes must be distinct, non-empty names");
         assertRefused(() -> importer.fromOnnx(graph, mapped.withClasses(classes).withTask(Task.REGRESSION)), "classes",
                 "a regression model has no classes");
         assertRefused(() -> importer.fromOnnx(graph, mapped.withClasses(classes).withRole("label", ModelSignature.Role.PROBABILITIES)),

@@ -247,6 +247,9 @@ final class GraphImport {
                 throw StewardException.invalid("classes", "a classifier needs its classes, in the order of the columns of its probabilities (an"
                         + " ONNX graph does not name them in a way Steward can read)");
             }
+            if (new HashSet<>(classes).size() != classes.size() || classes.stream().anyMatch(String::isBlank)) {
+                throw StewardException.invalid("classes", "classes must be distinct, non-empty names: " + classes);
+            }
             if (task == Task.BINARY_CLASSIFICATION ? classes.size() != 2 : classes.size() < 2) {
                 throw StewardException.invalid("classes", "a " + task.wireName() + " model needs " + (task == Task.BINARY_CLASSIFICATION
                         ? "exactly 2" : "at least 2") + " classes, not " + classes);
