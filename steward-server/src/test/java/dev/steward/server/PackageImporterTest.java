@@ -301,6 +301,11 @@ class PackageImporterTest {
                 StandardCharsets.UTF_8).replace("data: model.onnx", "data: ../../secrets.onnx").getBytes(StandardCharsets.UTF_8)), Long.MAX_VALUE);
         assertThat(importer.fromMlflowModel(escaping, "model", PackageImportOptions.NONE)).isInstanceOfSatisfying(PackageImportResult.Failed.class,
                 f -> assertThat(f.message()).contains("cannot be imported", "Invalid path"));
+        String unloadable = run("unloadable-onnx");
+        tracking.putRunArtifact(caller, unloadable, "model/MLmodel", new ByteArrayInputStream(resource("mlflow-onnx/MLmodel")), Long.MAX_VALUE);
+        tracking.putRunArtifact(caller, unloadable, "model/model.onnx", new ByteArrayInputStream(new byte[] {8, 7, 18, 0}), Long.MAX_VALUE);
+        assertThat(importer.fromMlflowModel(unloadable, "model", PackageImportOptions.NONE)).isInstanceOfSatisfying(PackageImportResult.Failed.class,
+                f -> assertThat(f.message()).contains("ONNX Runtime cannot load the model", "(model)", "save_as_external_data=False"));
         assertThatThrownBy(() -> importer.fromMlflowModel("0".repeat(32), "model", PackageImportOptions.NONE))
                 .isInstanceOfSatisfying(StewardException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST));
     }

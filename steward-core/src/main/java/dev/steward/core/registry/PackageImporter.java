@@ -142,7 +142,7 @@ public final class PackageImporter {
             if (e.code().category() != ErrorCategory.USER && e.code() != ErrorCode.DATA_CORRUPTED) {
                 throw e;
             }
-            String hint = e.field().filter(f -> f.equals("model")).isPresent() ? "; a graph whose weights mlflow.onnx.log_model saved as"
+            String hint = e.getMessage().startsWith("ONNX Runtime cannot load") ? "; a graph whose weights mlflow.onnx.log_model saved as"
                     + " external data (save_as_external_data=True, its default) cannot be imported: log it with save_as_external_data=False" : "";
             return new PackageImportResult.Failed("the MLflow model in " + where + " cannot be imported: " + e.getMessage()
                     + e.field().map(f -> " (" + f + ")").orElse("") + hint);
