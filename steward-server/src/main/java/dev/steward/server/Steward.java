@@ -10,6 +10,7 @@ import dev.steward.core.data.DatasetService;
 import dev.steward.core.jobs.CommandJobRunner;
 import dev.steward.core.jobs.JobService;
 import dev.steward.core.jobs.SweepJobRunner;
+import dev.steward.core.registry.PackageImporter;
 import dev.steward.core.training.ModelEvaluator;
 import dev.steward.core.training.TrainJobRunner;
 import dev.steward.core.webhooks.RetryPolicy;
@@ -48,6 +49,7 @@ public final class Steward implements AutoCloseable {
     private final OnnxModelRuntime runtime;
     private final dev.steward.spi.training.Trainer trainer;
     private final ModelEvaluator evaluator;
+    private final PackageImporter importer;
     private final ArtifactCollector collector;
     private final WebhookService webhooks;
     private final WebhookDispatcher webhookDispatcher;
@@ -74,7 +76,8 @@ public final class Steward implements AutoCloseable {
         this.trainer = config.jobs().isolateTraining() ? new IsolatedTrainer(IDLE_TRAINING_WORKERS) : new TribuoTrainer();
         TrainJobRunner training = new TrainJobRunner(datasets, trainer);
         this.runtime = new OnnxModelRuntime(0);
-        this.evaluator = new ModelEvaluator(tracking, datasets, runtime);
+        this.evaluator = new ModelEvaluator(tracking, datasets, artifacts, runtime);
+        this.importer = new PackageImporter(tracking, artifacts, runtime);
         this.collector = new ArtifactCollector(store, artifacts, audit, clock);
         // A SQLite store belongs to one server (the home's lock guards it); a PostgreSQL one may be shared by replicas.
         boolean sharedStore = !store.dialect().equals("sqlite");
@@ -133,9 +136,14 @@ public final class Steward implements AutoCloseable {
         return datasets;
     }
 
-    /** The job queue; it runs jobs once the server started it. */
+    /** Evaluation of model packages on dataset versions. */
     public ModelEvaluator evaluator() {
         return evaluator;
+    }
+
+    /** Model packages from training runs, ONNX graphs built elsewhere and MLflow models. */
+    public PackageImporter importer() {
+        return importer;
     }
 
     /** Garbage collection of blobs nothing refers to. */
@@ -143,6 +151,7 @@ public final class Steward implements AutoCloseable {
         return collector;
     }
 
+    /** The job queue; it runs jobs once the server started it. */
     public JobService jobs() {
         return jobs;
     }
