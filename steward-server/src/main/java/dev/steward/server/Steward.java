@@ -27,6 +27,13 @@ import dev.steward.server.webhooks.HttpWebhookSender;
 import dev.steward.spi.artifact.ArtifactStore;
 import dev.steward.spi.store.MetadataStore;
 import dev.steward.store.jdbc.JdbcMetadataStore;
+import dev.steward.core.registry.LineageService;
+import dev.steward.core.registry.ModelRegistration;
+import dev.steward.core.registry.PromotionService;
+import dev.steward.core.registry.RegistryEvaluations;
+import dev.steward.core.registry.RegistryService;
+import dev.steward.core.registry.policy.PolicyParser;
+import dev.steward.core.registry.policy.PromotionContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -50,6 +57,11 @@ public final class Steward implements AutoCloseable {
     private final dev.steward.spi.training.Trainer trainer;
     private final ModelEvaluator evaluator;
     private final PackageImporter importer;
+    private final RegistryService registry;
+    private final PromotionService promotions;
+    private final LineageService lineage;
+    private final ModelRegistration registration;
+    private final RegistryEvaluations evaluations;
     private final ArtifactCollector collector;
     private final WebhookService webhooks;
     private final WebhookDispatcher webhookDispatcher;
@@ -89,6 +101,15 @@ public final class Steward implements AutoCloseable {
         // Deliveries are claimed under the same instance name as jobs: one identity per server in the store.
         this.webhookDispatcher = new WebhookDispatcher(store, new HttpWebhookSender(hooks.timeout()), clock,
                 new WebhookDispatcher.Settings(hooks.timeout(), retry, WEBHOOK_LEASE, WEBHOOK_SENDERS), jobs.owner(), sharedStore);
+        this.registry = new RegistryService(store, artifacts, datasets, audit, webhooks, clock);
+        this.registration = new ModelRegistration(registry, importer, artifacts, config.server().maxArtifactBytes());
+        this.evaluations = new RegistryEvaluations(evaluator, registration, registry, tracking);
+        this.promotions = new PromotionService(store, registry, datasets, audit, webhooks, clock, new PolicyParser(PolicyParser.builtInKinds()),
+                evaluations, (pkg, rows, calls) -> {
+                    ModelEvaluator.Latency latency = evaluator.latency(pkg, rows, calls);
+                    return new PromotionContext.Latency(latency.p50Millis(), latency.p99Millis(), latency.loadMillis(), latency.calls());
+                });
+        this.lineage = new LineageService(store, registry, promotions, tracking, datasets, audit);
     }
 
     /** Opens the stores named by the configuration (running any pending migrations). */
@@ -144,6 +165,28 @@ public final class Steward implements AutoCloseable {
     /** Model packages from training runs, ONNX graphs built elsewhere and MLflow models. */
     public PackageImporter importer() {
         return importer;
+    }
+
+    public RegistryService registry() {
+        return registry;
+    }
+
+    public PromotionService promotions() {
+        return promotions;
+    }
+
+    public LineageService lineage() {
+        return lineage;
+    }
+
+    /** Registration from runs, uploads and MLflow folders, and model URIs resolved to packages. */
+    public ModelRegistration registration() {
+        return registration;
+    }
+
+    /** Evaluations of models named by URI, and the evidence promotions use. */
+    public RegistryEvaluations evaluations() {
+        return evaluations;
     }
 
     /** Garbage collection of blobs nothing refers to. */

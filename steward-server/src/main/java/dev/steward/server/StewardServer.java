@@ -17,6 +17,7 @@ import dev.steward.server.api.TrackingRoutes;
 import dev.steward.server.api.DatasetRoutes;
 import dev.steward.server.api.EvaluationRoutes;
 import dev.steward.server.api.JobRoutes;
+import dev.steward.server.api.ModelRoutes;
 import dev.steward.server.api.WebhookRoutes;
 import dev.steward.spi.Actor;
 import dev.steward.spi.Caller;
@@ -100,7 +101,8 @@ public final class StewardServer implements AutoCloseable {
                 new DatasetRoutes(steward.datasets(), json, steward.config().home().resolve("tmp"),
                         steward.config().server().maxArtifactBytes()),
                 new JobRoutes(steward.jobs(), json),
-                new EvaluationRoutes(steward.evaluator(), json),
+                new EvaluationRoutes(steward.evaluations(), json),
+                new ModelRoutes(steward.registry(), steward.promotions(), steward.lineage(), steward.registration(), json),
                 new WebhookRoutes(steward.webhooks(), json));
         HttpServer http = HttpServer.start(steward.config().server(), json, new Authenticator(steward.tokens()), registry, resources);
         StewardServer server = new StewardServer(steward, home, http, adminSecret, gcMetrics);

@@ -93,7 +93,7 @@ public abstract class RegistryContract {
             published.add(type.wireName() + " " + objectId);
             return "evt_test";
         }, Clock.systemUTC());
-        PromotionService.PackageEvaluator evaluator = (caller, pkg, dataset, label) -> {
+        PromotionService.PackageEvaluator evaluator = (caller, pkg, dataset, model, version) -> {
             evaluations.incrementAndGet();
             return new PromotionContext.Evaluation("run" + pkg.modelDigest().substring(0, 29), metricsByDigest.get(pkg.modelDigest()), false);
         };

@@ -84,10 +84,10 @@ public final class PromotionService {
         this.latency = requireNonNull(latency, "latency is null");
     }
 
-    /** Runs a package through Steward's evaluator on a dataset version, keeping the evaluation as a run. */
+    /** Runs a package (of version {@code version} of model {@code model}) through Steward's evaluator on a dataset version, kept as a run. */
     @FunctionalInterface
     public interface PackageEvaluator {
-        PromotionContext.Evaluation evaluate(Caller caller, StoredPackage pkg, DatasetVersion dataset, String label);
+        PromotionContext.Evaluation evaluate(Caller caller, StoredPackage pkg, DatasetVersion dataset, String model, int version);
     }
 
     /** Measures load time and single-row latency of a package in the runtime. */
@@ -511,7 +511,9 @@ public final class PromotionService {
                         e.getValue().isNumber() ? e.getValue().asDouble() : Double.NaN));
                 return new Evaluation(kept.get().runId(), metrics, true);
             }
-            Evaluation fresh = evaluator.evaluate(caller, pkg, dataset, "promotion of " + model.name() + " to " + environment);
+            int number = pkg.modelDigest().equals(candidatePackage().modelDigest()) ? candidate.version().version()
+                    : current.orElseThrow().version().version();
+            Evaluation fresh = evaluator.evaluate(caller, pkg, dataset, model.name(), number);
             ObjectNode metrics = JSON.createObjectNode();
             fresh.metrics().forEach((k, v) -> {
                 if (Double.isFinite(v)) {

@@ -120,27 +120,7 @@ public final class ModelEvaluator {
         boolean classification = signature.classification();
         Map<String, ColumnSummary> columns = new HashMap<>();
         version.columns().forEach(c -> columns.put(c.name(), c));
-        Map<String, Boolean> read = new LinkedHashMap<>();
-        for (ModelSignature.Input input : signature.inputs()) {
-            for (String name : input.columns()) {
-                ColumnSummary column = columns.get(name);
-                if (column == null) {
-                    throw StewardException.invalid("dataset", "the model needs the column '" + name + "' (input " + input.name() + "), which " + where
-                            + " does not have");
-                }
-                boolean asText = TensorFeed.readsText(input.datatype());
-                boolean fits = switch (input.datatype()) {
-                    case BYTES -> true;
-                    case BOOL -> column.type() == ColumnType.BOOLEAN;
-                    case FP32, FP64, INT32, INT64 -> column.type().numeric();
-                };
-                if (!fits) {
-                    throw StewardException.invalid("dataset", "the model needs '" + name + "' to be " + (asText ? "boolean" : "numeric") + " (input "
-                            + input.name() + " is " + input.datatype() + "), but in " + where + " it is " + column.type().name().toLowerCase());
-                }
-                readAs(read, name, asText);
-            }
-        }
+        Map<String, Boolean> read = inputColumns(signature, version, columns, where);
         ColumnSummary targetColumn = columns.get(target);
         if (targetColumn == null) {
             throw StewardException.invalid("dataset", "the model predicts '" + target + "', which " + where + " does not have");
@@ -275,11 +255,89 @@ public final class ModelEvaluator {
     }
 
     /** Records how a column is read (as text or as numbers); one column cannot feed inputs that need both. */
+    /** Which columns the graph's inputs read, and whether each is read as text, checked against the version's schema. */
+    private static Map<String, Boolean> inputColumns(ModelSignature signature, DatasetVersion version, Map<String, ColumnSummary> columns,
+            String where) {
+        Map<String, Boolean> read = new LinkedHashMap<>();
+        for (ModelSignature.Input input : signature.inputs()) {
+            for (String name : input.columns()) {
+                ColumnSummary column = columns.get(name);
+                if (column == null) {
+                    throw StewardException.invalid("dataset", "the model needs the column '" + name + "' (input " + input.name() + "), which " + where
+                            + " does not have");
+                }
+                boolean asText = TensorFeed.readsText(input.datatype());
+                boolean fits = switch (input.datatype()) {
+                    case BYTES -> true;
+                    case BOOL -> column.type() == ColumnType.BOOLEAN;
+                    case FP32, FP64, INT32, INT64 -> column.type().numeric();
+                };
+                if (!fits) {
+                    throw StewardException.invalid("dataset", "the model needs '" + name + "' to be " + (asText ? "boolean" : "numeric") + " (input "
+                            + input.name() + " is " + input.datatype() + "), but in " + where + " it is " + column.type().name().toLowerCase());
+                }
+                readAs(read, name, asText);
+            }
+        }
+        return read;
+    }
+
     private static void readAs(Map<String, Boolean> read, String column, boolean asText) {
         Boolean before = read.put(column, asText);
         if (before != null && before != asText) {
             throw StewardException.invalid("dataset", "the column '" + column + "' would have to be read both as numbers and as text (it feeds"
                     + " inputs of different datatypes, or is also the target)");
+        }
+    }
+
+    /** Load time and single-row latency of a package in the runtime. */
+    public record Latency(double p50Millis, double p99Millis, double loadMillis, int calls) {
+    }
+
+    /**
+     * Loads a package's graph and calls it {@code calls} times with one row each, the rows taken
+     * in turn from the first rows of a dataset version (after a few calls that warm the session
+     * up and are not counted).
+     */
+    public Latency latency(StoredPackage model, DatasetVersion version, int calls) {
+        requireNonNull(model, "model is null");
+        requireNonNull(version, "version is null");
+        if (calls < 1) {
+            throw new IllegalArgumentException("calls must be positive: " + calls);
+        }
+        ModelSignature signature = ModelSignature.of(model.manifest());
+        Map<String, ColumnSummary> columns = new HashMap<>();
+        version.columns().forEach(c -> columns.put(c.name(), c));
+        Map<String, Boolean> read = inputColumns(signature, version, columns, version.datasetName() + " version " + version.version());
+        TrainingTable table = new TrainingTable(read, version.rowCount());
+        datasets.scan(version, version.columns().stream().filter(c -> read.containsKey(c.name())).toList(), table);
+        if (table.rows() == 0) {
+            throw StewardException.invalid("dataset", version.datasetName() + " version " + version.version() + " has no rows to call the model with");
+        }
+        TensorFeed feed = new TensorFeed(signature.inputs(), table);
+        long fixed = signature.inputs().stream().mapToLong(ModelSignature.Input::fixedBatch).filter(b -> b > 0).findFirst().orElse(0);
+        int size = fixed > 0 ? Math.toIntExact(fixed) : 1;
+        byte[] onnx = graph(model);
+        long loadStart = System.nanoTime();
+        try (ModelRuntime.LoadedModel loaded = runtime.load(onnx)) {
+            double load = (System.nanoTime() - loadStart) / 1e6;
+            Set<String> outputs = Set.of(signature.outputs().get(0).name());
+            int rows = Math.min(table.rows(), 1000);
+            int[] indexes = new int[size];
+            int warmUp = Math.min(20, calls);
+            double[] times = new double[calls];
+            for (int call = -warmUp; call < calls; call++) {
+                int row = Math.floorMod(call, rows);
+                java.util.Arrays.fill(indexes, row);
+                List<Tensor> inputs = feed.batch(indexes, size);
+                long start = System.nanoTime();
+                loaded.run(inputs, outputs);
+                if (call >= 0) {
+                    times[call] = (System.nanoTime() - start) / 1e6;
+                }
+            }
+            java.util.Arrays.sort(times);
+            return new Latency(times[(calls - 1) / 2], times[Math.min(calls - 1, (int) Math.ceil(0.99 * calls) - 1)], load, calls);
         }
     }
 
