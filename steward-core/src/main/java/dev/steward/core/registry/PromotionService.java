@@ -172,8 +172,8 @@ public final class PromotionService {
                 comment, caller.actor().id(), caller.actor().name(), clock.millis());
         store.write(tx -> {
             repo(tx).insertApprovalRequest(request);
-            audit.record(tx, caller, "approval.request", "model_version", versionId(name, number), Map.of("environment", environment,
-                    "request_id", request.id()));
+            RegistryService.auditVersion(audit, tx, caller, "approval.request", version.version().modelId(), name, number, Map.of("environment",
+                    environment, "request_id", request.id()));
             events.publish(tx, EventType.APPROVAL_REQUESTED, "model_version", versionId(name, number), data(caller).put("name", name)
                     .put("version", number).put("environment", environment).put("request_id", request.id()));
             return null;
@@ -222,8 +222,8 @@ public final class PromotionService {
             ApprovalRecord approval = new ApprovalRecord(Ids.randomHex("apv_", 8), request.id(), decision, comment, caller.actor().id(),
                     caller.actor().name(), caller.actor().role().wireName(), clock.millis());
             repo(tx).insertApproval(approval);
-            audit.record(tx, caller, decision.equals(ApprovalRecord.APPROVE) ? "approval.approve" : "approval.reject", "model_version",
-                    versionId(name, number), Map.of("environment", environment, "request_id", request.id(), "approval_id", approval.id()));
+            RegistryService.auditVersion(audit, tx, caller, decision.equals(ApprovalRecord.APPROVE) ? "approval.approve" : "approval.reject",
+                    model.id(), name, number, Map.of("environment", environment, "request_id", request.id(), "approval_id", approval.id()));
             events.publish(tx, decision.equals(ApprovalRecord.APPROVE) ? EventType.APPROVAL_APPROVED : EventType.APPROVAL_REJECTED, "model_version",
                     versionId(name, number), data(caller).put("name", name).put("version", number).put("environment", environment)
                             .put("request_id", request.id()).put("comment", comment.orElse("")));
@@ -323,13 +323,13 @@ public final class PromotionService {
             if (promoted) {
                 overrideReason.ifPresent(r -> details.put("override_reason", r));
                 move(tx, caller, model, number, environment, holder, PromotionRecord.PROMOTE, Optional.of(record.id()), overrideReason);
-                audit.record(tx, caller, overrideReason.isPresent() && !passed ? "promotion.override" : "promotion.promote", "model_version",
-                        versionId(name, number), details);
+                RegistryService.auditVersion(audit, tx, caller, overrideReason.isPresent() && !passed ? "promotion.override" : "promotion.promote",
+                        model.id(), name, number, details);
                 events.publish(tx, EventType.PROMOTION_SUCCEEDED, "model_version", versionId(name, number), data(caller).put("name", name)
                         .put("version", number).put("environment", environment).put("report_id", record.id()).put("overridden", !passed)
                         .put("previous_version", holder.orElse(null)));
             } else {
-                audit.record(tx, caller, "promotion.refuse", "model_version", versionId(name, number), details);
+                RegistryService.auditVersion(audit, tx, caller, "promotion.refuse", model.id(), name, number, details);
                 events.publish(tx, EventType.PROMOTION_REFUSED, "model_version", versionId(name, number), data(caller).put("name", name)
                         .put("version", number).put("environment", environment).put("report_id", record.id())
                         .set("failed", JSON.valueToTree(failed)));
@@ -399,7 +399,7 @@ public final class PromotionService {
             if (!skipped.isEmpty()) {
                 details.put("skipped", String.join("; ", skipped));
             }
-            audit.record(tx, caller, "promotion.rollback", "model_version", versionId(name, target), details);
+            RegistryService.auditVersion(audit, tx, caller, "promotion.rollback", model.id(), name, target, details);
             events.publish(tx, EventType.PROMOTION_ROLLED_BACK, "model_version", versionId(name, target), data(caller).put("name", name)
                     .put("environment", environment).put("from", current.orElse(null)).put("to", target).put("reason", reason)
                     .set("skipped", JSON.valueToTree(skipped)));
