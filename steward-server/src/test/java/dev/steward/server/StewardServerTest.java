@@ -141,6 +141,20 @@ class StewardServerTest {
     }
 
     @Test
+    void tokensNameTheirCreatorAsTheAuditLogDoes() {
+        JsonNode created = json(http.post("/api/v1/tokens", admin, "{\"name\":\"made by admin\",\"role\":\"viewer\"}"));
+        assertThat(created.at("/token/created_by_name").asText()).isEqualTo("admin");
+
+        JsonNode tokens = json(http.get("/api/v1/tokens", admin)).get("tokens");
+
+        java.util.Map<String, String> creators = new java.util.HashMap<>();
+        tokens.forEach(t -> creators.put(t.get("name").asText(), t.get("created_by_name").asText()));
+        assertThat(creators).containsEntry("made by admin", "admin").containsEntry("admin", "system");
+        JsonNode event = json(http.get("/api/v1/audit?action=token.create&object_id=" + created.at("/token/id").asText(), admin)).at("/events/0");
+        assertThat(event.get("actor_name").asText()).isEqualTo(creators.get("made by admin"));
+    }
+
+    @Test
     void theAuditLogFiltersAndPages() {
         for (int i = 0; i < 5; i++) {
             newToken("viewer");
