@@ -50,16 +50,16 @@ public final class HttpServer implements AutoCloseable {
             cfg.jetty.modifyServer(server -> server.setStopTimeout(config.shutdownTimeoutMs()));
             cfg.routes.before(ctx -> self[0].enter(ctx, metrics));
             cfg.routes.after(ctx -> self[0].leave(ctx, metrics));
-            cfg.routes.exception(StewardException.class, (e, ctx) -> fail(ctx, json, e));
-            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, json, ErrorMapper.forStatus(e.getStatus(),
+            cfg.routes.exception(StewardException.class, (e, ctx) -> self[0].fail(ctx, json, e));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> self[0].fail(ctx, json, ErrorMapper.forStatus(e.getStatus(),
                     e.getStatus() == 413 ? "the request body is larger than " + config.maxBodyBytes() + " bytes (server.max-body-bytes)"
                             : e.getMessage())));
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("unexpected failure in {} {}", ctx.method(), ctx.path(), e);
-                fail(ctx, json, StewardException.internal("internal error; the server log has the details", e));
+                self[0].logFailure("unexpected failure in " + ctx.method() + " " + ctx.path(), e);
+                self[0].fail(ctx, json, StewardException.internal("internal error; the server log has the details", e));
             });
-            cfg.routes.error(404, "*", ctx -> notMatched(ctx, json, 404));
-            cfg.routes.error(405, "*", ctx -> notMatched(ctx, json, 405));
+            cfg.routes.error(404, "*", ctx -> self[0].notMatched(ctx, json, 404));
+            cfg.routes.error(405, "*", ctx -> self[0].notMatched(ctx, json, 405));
             Router router = new Router(cfg.routes, authenticator);
             resources.forEach(resource -> resource.register(router));
         });
@@ -86,9 +86,9 @@ public final class HttpServer implements AutoCloseable {
         inFlight.decrementAndGet();
     }
 
-    private static void fail(Context ctx, Json json, StewardException e) {
+    private void fail(Context ctx, Json json, StewardException e) {
         if (e.code().category() == dev.steward.spi.ErrorCategory.INTERNAL && e.getCause() != null) {
-            LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
+            logFailure(ctx.method() + " " + ctx.path() + " failed: " + e.getMessage(), e.getCause());
         }
         if (!ctx.res().isCommitted()) {
             // Drop headers a handler set for the success it did not reach (length, caching, ETag).
@@ -97,7 +97,19 @@ public final class HttpServer implements AutoCloseable {
         json.respond(ctx, ErrorMapper.status(e, ctx.path()), ErrorMapper.body(e, ctx.path()));
     }
 
-    private static void notMatched(Context ctx, Json json, int status) {
+    /**
+     * Logs a request's failure with its stack trace; once the server is stopping, a request that
+     * fails was most likely cut off by the stop, which {@link #close()} has already reported once.
+     */
+    private void logFailure(String what, Throwable cause) {
+        if (stopped.get()) {
+            LOG.debug("{} while stopping", what, cause);
+        } else {
+            LOG.error(what, cause);
+        }
+    }
+
+    private void notMatched(Context ctx, Json json, int status) {
         String contentType = ctx.res().getContentType();
         if (contentType != null && contentType.startsWith("application/json")) {
             return;
@@ -127,7 +139,12 @@ public final class HttpServer implements AutoCloseable {
             }
         }
         if (inFlight.get() > 0) {
-            LOG.warn("stopping with {} requests still in flight after {} ms", inFlight.get(), config.shutdownTimeoutMs());
+            LOG.warn("stopping with {} requests still in flight after {} ms (server.shutdown-timeout-ms); they are cut off",
+                    inFlight.get(), config.shutdownTimeoutMs());
+            // Jetty's graceful stop would wait for them as long again, then end in a TimeoutException that
+            // Javalin logs with its stack trace and rethrows. After a drain that finished, it stays: it lets
+            // the last responses be written out.
+            app.jettyServer().server().setStopTimeout(0);
         }
         app.stop();
     }
