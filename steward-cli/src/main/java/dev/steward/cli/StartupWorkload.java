@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,25 +45,32 @@ final class StartupWorkload {
     private StartupWorkload() {}
 
     public static void main(String[] args) throws IOException {
+        run();
+    }
+
+    /** Runs the workload; returns each command line with its exit status (a test checks that they did what they should). */
+    static Map<String, Integer> run() throws IOException {
         HttpServer stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         stub.createContext("/", StartupWorkload::answer);
         stub.start();
         Path home = Files.createTempDirectory("steward-startup-");
         PrintWriter discard = new PrintWriter(Writer.nullWriter());
+        Map<String, Integer> statuses = new LinkedHashMap<>();
         try {
-            Main.execute(new String[] {"--help"}, discard, discard);
-            Main.execute(new String[] {"version"}, discard, discard);
+            statuses.put("--help", Main.execute(new String[] {"--help"}, discard, discard));
+            statuses.put("version", Main.execute(new String[] {"version"}, discard, discard));
             String url = "http://127.0.0.1:" + stub.getAddress().getPort();
             for (String[] command : CLIENT_COMMANDS) {
                 List<String> line = new ArrayList<>(List.of("--home", home.toString()));
                 line.addAll(List.of(command));
                 line.addAll(List.of("--url", url, "--token", "stw_startup"));
-                Main.execute(line.toArray(String[]::new), discard, discard);
+                statuses.put(String.join(" ", command), Main.execute(line.toArray(String[]::new), discard, discard));
             }
         } finally {
             stub.stop(0);
             Files.delete(home);
         }
+        return statuses;
     }
 
     private static void answer(HttpExchange exchange) throws IOException {
