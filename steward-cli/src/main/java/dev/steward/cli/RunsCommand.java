@@ -122,8 +122,7 @@ final class RunsCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "artifacts", description = {"List a run's artifacts under PATH (default: the root),",
-            "or with --output download the file at PATH."})
+    @Command(name = "artifacts", description = "List a run's artifacts (under PATH), or download the file at PATH with --output.")
     static final class Artifacts extends ClientCommand<RunArtifacts> {
         @Parameters(index = "0", paramLabel = "RUN_ID")
         String runId;
