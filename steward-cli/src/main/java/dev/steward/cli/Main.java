@@ -4,6 +4,7 @@ import dev.steward.client.StewardClientException;
 import dev.steward.spi.ErrorCategory;
 import dev.steward.spi.StewardException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -43,7 +44,7 @@ public final class Main implements Runnable {
     }
 
     /** The home directory given to the {@code steward} command, from any of its subcommands. */
-    static java.nio.file.Path home(CommandLine.Model.CommandSpec command) {
+    static Path home(CommandLine.Model.CommandSpec command) {
         return ((Main) command.root().userObject()).home.resolve();
     }
 

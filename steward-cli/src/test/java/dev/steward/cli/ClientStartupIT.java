@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +41,7 @@ class ClientStartupIT {
     void clientCommandsLoadNoClassOfTheServerSide(@TempDir Path logs) throws Exception {
         for (List<String> command : List.of(List.of("runs", "list"), List.of("data", "list"), List.of("token", "list", "--json"))) {
             Path log = logs.resolve(String.join("-", command) + ".txt");
-            List<String> line = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xlog:class+load:file=" + log, "-jar", System.getProperty("steward.jar"), "--home", home.toString()));
             line.addAll(command);
             line.addAll(List.of("--url", server.uri().toString()));

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -147,7 +148,7 @@ class StewardServerTest {
 
         JsonNode tokens = json(http.get("/api/v1/tokens", admin)).get("tokens");
 
-        java.util.Map<String, String> creators = new java.util.HashMap<>();
+        Map<String, String> creators = new HashMap<>();
         tokens.forEach(t -> creators.put(t.get("name").asText(), t.get("created_by_name").asText()));
         assertThat(creators).containsEntry("made by admin", "admin").containsEntry("admin", "system");
         JsonNode event = json(http.get("/api/v1/audit?action=token.create&object_id=" + created.at("/token/id").asText(), admin)).at("/events/0");

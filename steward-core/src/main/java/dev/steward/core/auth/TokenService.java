@@ -16,6 +16,8 @@ import dev.steward.spi.store.TokenRecord;
 import dev.steward.spi.store.TokenRepository;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,10 +92,10 @@ public final class TokenService {
      * @return creator names by token id
      */
     public Map<String, String> creatorNames(List<TokenRecord> tokens) {
-        Map<String, String> namesById = new java.util.HashMap<>();
+        Map<String, String> namesById = new HashMap<>();
         list().forEach(token -> namesById.put(token.id(), token.name()));
         namesById.put(Actor.SYSTEM.id(), Actor.SYSTEM.name());
-        Map<String, String> creators = new java.util.LinkedHashMap<>();
+        Map<String, String> creators = new LinkedHashMap<>();
         for (TokenRecord token : tokens) {
             String name = namesById.get(token.createdBy());
             creators.put(token.id(), name != null ? name : auditedCreator(token).orElse(token.createdBy()));
