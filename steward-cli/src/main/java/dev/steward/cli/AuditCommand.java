@@ -1,47 +1,21 @@
 package dev.steward.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steward.client.AuditEventInfo;
 import dev.steward.client.AuditFilter;
 import dev.steward.client.AuditPage;
 import dev.steward.client.AuditVerificationResult;
-import dev.steward.client.StewardClient;
-import dev.steward.core.audit.AuditVerification;
-import dev.steward.server.Steward;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code steward audit list|verify}. */
-@Command(name = "audit", mixinStandardHelpOptions = true, description = "Read and verify the tamper-evident audit log.",
+@Command(name = "audit", description = "Read and verify the tamper-evident audit log.",
         subcommands = {AuditCommand.ListEvents.class, AuditCommand.Verify.class})
-final class AuditCommand implements Runnable {
-    @ParentCommand
-    Main main;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List audit events, oldest first.")
-    static final class ListEvents implements Runnable {
-        @ParentCommand
-        AuditCommand parent;
-
-        @Mixin
-        ClientOptions client;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+final class AuditCommand extends CommandGroup {
+    @Command(name = "list", description = "List audit events, oldest first.")
+    static final class ListEvents extends ClientCommand<List<AuditEventInfo>> {
         @Option(names = "--object-type", description = "Only events about this kind of object, e.g. token.")
         String objectType;
 
@@ -66,11 +40,8 @@ final class AuditCommand implements Runnable {
         @Option(names = "--limit", defaultValue = "100", description = "At most this many events (default: ${DEFAULT-VALUE}).")
         int limit;
 
-        @Option(names = "--json", description = "Print JSON lines instead of a table.")
-        boolean json;
-
         @Override
-        public void run() {
+        List<AuditEventInfo> request() {
             AuditFilter filter = AuditFilter.all().newestFirst(newestFirst);
             filter = objectType == null ? filter : filter.objectType(objectType);
             filter = objectId == null ? filter : filter.objectId(objectId);
@@ -78,87 +49,57 @@ final class AuditCommand implements Runnable {
             filter = action == null ? filter : filter.action(action);
             filter = from == null ? filter : filter.from(from);
             filter = to == null ? filter : filter.to(to);
-            PrintWriter out = spec.commandLine().getOut();
-            Table table = new Table("SEQ", "TIME", "ACTOR", "ACTION", "OBJECT", "DETAILS");
-            ObjectMapper mapper = new ObjectMapper();
-            int remaining = limit;
-            try (StewardClient c = client.connect(parent.main.home.resolve())) {
-                String pageToken = null;
-                while (remaining > 0) {
-                    AuditFilter page = filter.maxResults(Math.min(remaining, 1000));
-                    AuditPage result = c.listAudit(pageToken == null ? page : page.pageToken(pageToken));
-                    for (AuditEventInfo e : result.events()) {
-                        if (json) {
-                            out.println(write(mapper, e));
-                        } else {
-                            table.row(e.seq(), e.time(), e.actorName(), e.action(), e.objectType() + " " + e.objectId(), e.details());
-                        }
-                    }
-                    remaining -= result.events().size();
-                    if (result.nextPageToken().isEmpty()) {
-                        break;
-                    }
-                    pageToken = result.nextPageToken().get();
+            List<AuditEventInfo> events = new ArrayList<>();
+            String pageToken = null;
+            while (events.size() < limit) {
+                AuditFilter page = filter.maxResults(Math.min(limit - events.size(), 1000));
+                AuditPage result = client().listAudit(pageToken == null ? page : page.pageToken(pageToken));
+                events.addAll(result.events());
+                if (result.nextPageToken().isEmpty()) {
+                    break;
                 }
+                pageToken = result.nextPageToken().get();
             }
-            if (!json) {
-                table.print(out);
-            }
-            out.flush();
+            return events;
         }
 
-        private static String write(ObjectMapper mapper, AuditEventInfo event) {
-            try {
-                return mapper.writeValueAsString(event);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException("cannot print event " + event.seq(), e);
-            }
+        @Override
+        void print(List<AuditEventInfo> events, PrintWriter out) {
+            Table table = new Table("SEQ", "TIME", "ACTOR", "ACTION", "OBJECT", "DETAILS");
+            events.forEach(e -> table.row(e.seq(), e.time(), e.actorName(), e.action(), e.objectType() + " " + e.objectId(), e.details()));
+            table.print(out);
+        }
+
+        /** One event a line (JSON Lines), so that a long log can be piped into line-oriented tools. */
+        @Override
+        void printJson(List<AuditEventInfo> events, PrintWriter out) {
+            events.forEach(e -> JsonOutput.printLine(out, e));
         }
     }
 
-    @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Walk the audit chain; exit 0 when intact, 1 naming the first bad event otherwise.")
-    static final class Verify implements Callable<Integer> {
-        @ParentCommand
-        AuditCommand parent;
-
-        @Mixin
-        ClientOptions client;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    @Command(name = "verify", description = "Walk the audit chain; exit 0 when intact, 1 naming the first bad event otherwise.")
+    static final class Verify extends ClientCommand<AuditVerificationResult> {
         @Option(names = "--offline", description = "Read the home directory's store directly, without a server.")
         boolean offline;
 
         @Override
-        public Integer call() {
-            boolean intact;
-            long checked;
-            String problem;
-            if (offline) {
-                try (Steward steward = Offline.open(parent.main.home.resolve())) {
-                    AuditVerification result = steward.audit().verify(steward.store());
-                    intact = result.intact();
-                    checked = result.eventsChecked();
-                    problem = result.firstBadSeq().map(seq -> "event " + seq + ": " + result.reason().orElse("")).orElse("");
-                }
+        AuditVerificationResult request() {
+            return offline ? Offline.verifyAudit(home()) : client().verifyAudit();
+        }
+
+        @Override
+        void print(AuditVerificationResult result, PrintWriter out) {
+            if (result.intact()) {
+                out.println("audit chain intact: " + result.eventsChecked() + " events verified");
             } else {
-                try (StewardClient c = client.connect(parent.main.home.resolve())) {
-                    AuditVerificationResult result = c.verifyAudit();
-                    intact = result.intact();
-                    checked = result.eventsChecked();
-                    problem = result.firstBadSeq().map(seq -> "event " + seq + ": " + result.reason().orElse("")).orElse("");
-                }
+                err().println("audit chain BROKEN at event " + result.firstBadSeq().map(String::valueOf).orElse("?") + ": "
+                        + result.reason().orElse(""));
             }
-            if (intact) {
-                spec.commandLine().getOut().println("audit chain intact: " + checked + " events verified");
-                spec.commandLine().getOut().flush();
-                return 0;
-            }
-            spec.commandLine().getErr().println("audit chain BROKEN at " + problem);
-            spec.commandLine().getErr().flush();
-            return Main.FAILED;
+        }
+
+        @Override
+        int status(AuditVerificationResult result) {
+            return result.intact() ? 0 : Main.FAILED;
         }
     }
 }

@@ -1,35 +1,21 @@
 package dev.steward.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.steward.client.StewardClient;
 import dev.steward.spi.StewardException;
 import java.io.PrintWriter;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code steward evaluate --model RUN_ID --data NAME@VERSION}: scores a packaged model on a
  * dataset version in the server's ONNX Runtime and prints the metrics (and the confusion matrix
  * of a classifier); the result is kept as an evaluation run.
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Evaluate a trained model (the run that holds its package) on a dataset version.")
-final class EvaluateCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Mixin
-    ClientOptions client;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+@Command(name = "evaluate", description = "Evaluate a trained model (the run that holds its package) on a dataset version.")
+final class EvaluateCommand extends ClientCommand<JsonNode> {
     @Option(names = "--model", required = true, paramLabel = "RUN_ID", description = "The run of the training job that packaged the model.")
     String model;
 
@@ -39,11 +25,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--override-reason", description = "Evaluate on a quarantined version anyway, for this (audited) reason.")
     String overrideReason;
 
-    @Option(names = "--json", description = "Print the whole report as JSON.")
-    boolean json;
-
     @Override
-    public Integer call() {
+    JsonNode request() {
         int at = data.lastIndexOf('@');
         int version;
         try {
@@ -54,22 +37,18 @@ final class EvaluateCommand implements Callable<Integer> {
         if (version < 1) {
             throw StewardException.invalid("data", "--data must be NAME@VERSION, e.g. penguins@1; got '" + data + "'");
         }
-        JsonNode report;
-        try (StewardClient c = client.connect(main.home.resolve())) {
-            report = c.evaluate(model, data.substring(0, at), version, overrideReason);
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            JsonOutput.print(out, report);
-            return 0;
-        }
+        return client().evaluate(model, data.substring(0, at), version, overrideReason);
+    }
+
+    @Override
+    void print(JsonNode report, PrintWriter out) {
         out.println("model " + report.get("model_digest").asText().substring(0, 12) + " (run " + model + ") on " + report.get("dataset").asText()
                 + " version " + report.get("version").asText() + ": " + report.get("rows").asText() + " rows; evaluation run "
                 + report.get("evaluation_run_id").asText());
         Table metrics = new Table("METRIC", "VALUE");
         for (Iterator<Map.Entry<String, JsonNode>> it = report.get("metrics").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            metrics.row(e.getKey(), e.getValue().isNull() ? "undefined" : String.format("%.6f", e.getValue().asDouble()));
+            metrics.row(e.getKey(), e.getValue().isNull() ? "undefined" : String.format(Locale.ROOT, "%.6f", e.getValue().asDouble()));
         }
         metrics.print(out);
         if (report.has("confusion_matrix")) {
@@ -91,6 +70,5 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             matrix.print(out);
         }
-        return 0;
     }
 }

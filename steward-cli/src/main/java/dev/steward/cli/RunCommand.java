@@ -13,13 +13,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code steward run -- <command...>}: runs any command as a tracked run. The command sees MLflow's
@@ -27,21 +23,13 @@ import picocli.CommandLine.ParentCommand;
  * live and kept as artifacts; the run ends FINISHED when it exits 0, FAILED otherwise (KILLED when
  * this process is stopped), and this command exits with the command's status.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a command as a tracked run: steward run -- python train.py")
-final class RunCommand implements Callable<Integer> {
+@Command(name = "run", description = "Run a command as a tracked run: steward run -- python train.py")
+final class RunCommand extends ConnectedCommand {
     /** Exit status when the command cannot be started, as shells use. */
     static final int NOT_STARTED = 127;
 
-    @ParentCommand
-    Main main;
-
-    @Mixin
-    ClientOptions client;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Option(names = {"-e", "--experiment"}, paramLabel = "NAME", description = "Experiment name, created when missing (default: Default).")
+    @Option(names = {"-e", "--experiment"}, paramLabel = "EXPERIMENT",
+            description = "Experiment id or name; a name that does not exist yet is created (default: 0, Default).")
     String experiment;
 
     @Option(names = "--name", paramLabel = "RUN_NAME", description = "Run name (default: a generated one).")
@@ -51,64 +39,62 @@ final class RunCommand implements Callable<Integer> {
     List<String> command;
 
     @Override
-    public Integer call() throws Exception {
-        Path home = main.home.resolve();
-        PrintStream out = new PrintStream(new WriterStream(spec.commandLine().getOut()), true);
-        PrintStream err = new PrintStream(new WriterStream(spec.commandLine().getErr()), true);
-        try (StewardClient c = client.connect(home)) {
-            ExperimentInfo target = experiment == null ? c.getExperiment("0") : c.experimentNamed(experiment);
-            Map<String, String> tags = new LinkedHashMap<>(sourceTags());
-            tags.put("steward.command", String.join(" ", command));
-            RunDetails run = c.createRun(target.id(), runName, tags);
-            err.println("steward: run " + run.id() + " (" + run.name() + ") in experiment " + target.id() + " (" + target.name() + ")");
+    int execute() throws Exception {
+        PrintStream out = new PrintStream(new WriterStream(out()), true);
+        PrintStream err = new PrintStream(new WriterStream(err()), true);
+        StewardClient c = client();
+        ExperimentInfo target = experiment == null ? c.getExperiment("0") : Experiments.findOrCreate(c, experiment);
+        Map<String, String> tags = new LinkedHashMap<>(sourceTags());
+        tags.put("steward.command", String.join(" ", command));
+        RunDetails run = c.createRun(target.id(), runName, tags);
+        err.println("steward: run " + run.id() + " (" + run.name() + ") in experiment " + target.id() + " (" + target.name() + ")");
 
-            Path logs = Files.createTempDirectory("steward-run-");
-            Path stdout = logs.resolve("stdout.txt");
-            Path stderr = logs.resolve("stderr.txt");
-            ProcessBuilder builder = new ProcessBuilder(command);
-            Map<String, String> env = builder.environment();
-            env.put("MLFLOW_TRACKING_URI", client.uri().toString());
-            env.put("MLFLOW_TRACKING_TOKEN", client.secret(home));
-            env.put("MLFLOW_RUN_ID", run.id());
-            env.put("MLFLOW_EXPERIMENT_ID", target.id());
-            Process process;
-            try {
-                process = builder.start();
-            } catch (IOException e) {
-                err.println("steward: cannot start " + command.get(0) + ": " + e.getMessage());
-                Files.writeString(stderr, "cannot start " + String.join(" ", command) + ": " + e.getMessage() + "\n");
-                c.uploadRunArtifact(run, stderr, "logs");
-                c.logBatch(run.id(), List.of(), Map.of(), Map.of("steward.exit_code", Integer.toString(NOT_STARTED)));
-                c.endRun(run.id(), "FAILED");
-                return NOT_STARTED;
-            }
-            Thread stopper = new Thread(() -> {
-                process.destroy();
-                try {
-                    c.endRun(run.id(), "KILLED");
-                } catch (RuntimeException e) {
-                    // The JVM is exiting; the run stays RUNNING and can be ended by hand.
-                }
-            }, "steward-run-stop");
-            Runtime.getRuntime().addShutdownHook(stopper);
-            Thread copyOut = tee(process.getInputStream(), out, stdout);
-            Thread copyErr = tee(process.getErrorStream(), err, stderr);
-            int exit = process.waitFor();
-            copyOut.join();
-            copyErr.join();
-            Runtime.getRuntime().removeShutdownHook(stopper);
-
-            c.uploadRunArtifact(run, stdout, "logs");
+        Path logs = Files.createTempDirectory("steward-run-");
+        Path stdout = logs.resolve("stdout.txt");
+        Path stderr = logs.resolve("stderr.txt");
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        env.put("MLFLOW_TRACKING_URI", server.address().uri().toString());
+        env.put("MLFLOW_TRACKING_TOKEN", server.secret());
+        env.put("MLFLOW_RUN_ID", run.id());
+        env.put("MLFLOW_EXPERIMENT_ID", target.id());
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            err.println("steward: cannot start " + command.get(0) + ": " + e.getMessage());
+            Files.writeString(stderr, "cannot start " + String.join(" ", command) + ": " + e.getMessage() + "\n");
             c.uploadRunArtifact(run, stderr, "logs");
-            c.logBatch(run.id(), List.of(), Map.of(), Map.of("steward.exit_code", Integer.toString(exit)));
-            String status = exit == 0 ? "FINISHED" : "FAILED";
-            c.endRun(run.id(), status);
-            err.println("steward: run " + run.id() + " " + status + " (exit status " + exit + ")");
-            Files.deleteIfExists(stdout);
-            Files.deleteIfExists(stderr);
-            Files.deleteIfExists(logs);
-            return exit;
+            c.logBatch(run.id(), List.of(), Map.of(), Map.of("steward.exit_code", Integer.toString(NOT_STARTED)));
+            c.endRun(run.id(), "FAILED");
+            return NOT_STARTED;
         }
+        Thread stopper = new Thread(() -> {
+            process.destroy();
+            try {
+                c.endRun(run.id(), "KILLED");
+            } catch (RuntimeException e) {
+                // The JVM is exiting; the run stays RUNNING and can be ended by hand.
+            }
+        }, "steward-run-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        Thread copyOut = tee(process.getInputStream(), out, stdout);
+        Thread copyErr = tee(process.getErrorStream(), err, stderr);
+        int exit = process.waitFor();
+        copyOut.join();
+        copyErr.join();
+        Runtime.getRuntime().removeShutdownHook(stopper);
+
+        c.uploadRunArtifact(run, stdout, "logs");
+        c.uploadRunArtifact(run, stderr, "logs");
+        c.logBatch(run.id(), List.of(), Map.of(), Map.of("steward.exit_code", Integer.toString(exit)));
+        String status = exit == 0 ? "FINISHED" : "FAILED";
+        c.endRun(run.id(), status);
+        err.println("steward: run " + run.id() + " " + status + " (exit status " + exit + ")");
+        Files.deleteIfExists(stdout);
+        Files.deleteIfExists(stderr);
+        Files.deleteIfExists(logs);
+        return exit;
     }
 
     private static Map<String, String> sourceTags() {

@@ -1,48 +1,29 @@
 package dev.steward.cli;
 
+import dev.steward.client.RunArtifacts;
 import dev.steward.client.RunDetails;
 import dev.steward.client.RunPage;
 import dev.steward.client.RunSearch;
-import dev.steward.client.StewardClient;
+import dev.steward.spi.StewardException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
-/** {@code steward runs list|show|compare}. */
-@Command(name = "runs", mixinStandardHelpOptions = true, description = "Search, show and compare runs.",
-        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Compare.class})
-final class RunsCommand implements Runnable {
-    @ParentCommand
-    Main main;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Search runs with MLflow's filter language.")
-    static final class ListRuns implements Runnable {
-        @ParentCommand
-        RunsCommand parent;
-
-        @Mixin
-        ClientOptions client;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Option(names = {"-e", "--experiment"}, paramLabel = "ID", description = "Experiment id (repeatable; default: 0).")
+/** {@code steward runs list|show|compare|artifacts}. */
+@Command(name = "runs", description = "Search, show and compare runs, and list or download their artifacts.",
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Compare.class, RunsCommand.Artifacts.class})
+final class RunsCommand extends CommandGroup {
+    @Command(name = "list", description = "Search runs with MLflow's filter language.")
+    static final class ListRuns extends ClientCommand<RunPage> {
+        @Option(names = {"-e", "--experiment"}, paramLabel = "EXPERIMENT", description = "Experiment id or name (repeatable; default: 0, Default).")
         List<String> experiments = new ArrayList<>();
 
         @Option(names = "--filter", description = "e.g. \"metrics.acc > 0.9 AND params.model = 'forest'\".")
@@ -57,22 +38,14 @@ final class RunsCommand implements Runnable {
         @Option(names = "--view", defaultValue = "ACTIVE_ONLY", description = "ACTIVE_ONLY, DELETED_ONLY or ALL.")
         String view;
 
-        @Option(names = "--json", description = "Print JSON instead of a table.")
-        boolean json;
+        @Override
+        RunPage request() {
+            List<String> ids = experiments.isEmpty() ? List.of("0") : experiments.stream().map(e -> Experiments.existing(client(), e).id()).toList();
+            return client().searchRuns(new RunSearch(ids, filter, orderBy, Optional.of(max), Optional.empty(), view));
+        }
 
         @Override
-        public void run() {
-            List<String> ids = experiments.isEmpty() ? List.of("0") : experiments;
-            RunSearch search = new RunSearch(ids, filter, orderBy, Optional.of(max), Optional.empty(), view);
-            RunPage page;
-            try (StewardClient c = client.connect(parent.main.home.resolve())) {
-                page = c.searchRuns(search);
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                JsonOutput.print(out, page);
-                return;
-            }
+        void print(RunPage page, PrintWriter out) {
             TreeSet<String> metricKeys = new TreeSet<>();
             page.runs().forEach(r -> metricKeys.addAll(r.metrics().keySet()));
             List<String> header = new ArrayList<>(List.of("ID", "NAME", "STATUS", "STARTED"));
@@ -80,82 +53,49 @@ final class RunsCommand implements Runnable {
             Table table = new Table(header.toArray(String[]::new));
             for (RunDetails run : page.runs()) {
                 List<Object> row = new ArrayList<>(List.of(run.id(), run.name(), run.status(), run.startTime()));
-                metricKeys.forEach(k -> row.add(run.metrics().containsKey(k) ? format(run.metrics().get(k)) : ""));
+                metricKeys.forEach(k -> row.add(run.metrics().containsKey(k) ? Cells.metric(run.metrics().get(k)) : ""));
                 table.row(row.toArray());
             }
             table.print(out);
             page.nextPageToken().ifPresent(token -> out.println("(more runs: raise --max to see them)"));
-            out.flush();
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one run: attributes, params, metrics, tags.")
-    static final class Show implements Runnable {
-        @ParentCommand
-        RunsCommand parent;
-
-        @Mixin
-        ClientOptions client;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    @Command(name = "show", description = "Show one run: attributes, params, metrics, tags.")
+    static final class Show extends ClientCommand<RunDetails> {
         @Parameters(paramLabel = "RUN_ID")
         String runId;
 
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
+        @Override
+        RunDetails request() {
+            return client().getRun(runId);
+        }
 
         @Override
-        public void run() {
-            RunDetails run;
-            try (StewardClient c = client.connect(parent.main.home.resolve())) {
-                run = c.getRun(runId);
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                JsonOutput.print(out, run);
-                return;
-            }
+        void print(RunDetails run, PrintWriter out) {
             Table info = new Table("FIELD", "VALUE");
             info.row("id", run.id()).row("name", run.name()).row("experiment", run.experimentId()).row("status", run.status())
                     .row("user", run.userId()).row("started", run.startTime()).row("ended", run.endTime().orElse(""))
                     .row("lifecycle", run.lifecycleStage()).row("artifacts", run.artifactUri()).row("seal", run.sealDigest().orElse(""));
             run.params().forEach((k, v) -> info.row("params." + k, v));
-            run.metrics().forEach((k, v) -> info.row("metrics." + k, format(v)));
+            run.metrics().forEach((k, v) -> info.row("metrics." + k, Cells.metric(v)));
             run.tags().forEach((k, v) -> info.row("tags." + k, v));
             info.print(out);
         }
     }
 
-    @Command(name = "compare", mixinStandardHelpOptions = true, description = "Compare the params and metrics of runs side by side.")
-    static final class Compare implements Runnable {
-        @ParentCommand
-        RunsCommand parent;
-
-        @Mixin
-        ClientOptions client;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
+    @Command(name = "compare", description = "Compare the params and metrics of runs side by side.")
+    static final class Compare extends ClientCommand<List<RunDetails>> {
         @Parameters(paramLabel = "RUN_ID", arity = "2..*", description = "Two or more run ids.")
         List<String> runIds;
 
-        @Option(names = "--json", description = "Print JSON.")
-        boolean json;
+        @Override
+        List<RunDetails> request() {
+            return runIds.stream().map(client()::getRun).toList();
+        }
 
         @Override
-        public void run() {
-            List<RunDetails> runs = new ArrayList<>();
-            try (StewardClient c = client.connect(parent.main.home.resolve())) {
-                runIds.forEach(id -> runs.add(c.getRun(id)));
-            }
-            PrintWriter out = spec.commandLine().getOut();
-            if (json) {
-                JsonOutput.print(out, runs);
-                return;
-            }
+        void print(List<RunDetails> runs, PrintWriter out) {
             List<String> header = new ArrayList<>(List.of("KEY"));
             runs.forEach(r -> header.add(r.name()));
             Table table = new Table(header.toArray(String[]::new));
@@ -172,7 +112,7 @@ final class RunsCommand implements Runnable {
             }
             for (String key : metrics) {
                 List<Object> row = new ArrayList<>(List.of("metrics." + key));
-                runs.forEach(r -> row.add(r.metrics().containsKey(key) ? format(r.metrics().get(key)) : ""));
+                runs.forEach(r -> row.add(r.metrics().containsKey(key) ? Cells.metric(r.metrics().get(key)) : ""));
                 table.row(row.toArray());
             }
             List<Object> status = new ArrayList<>(List.of("status"));
@@ -182,7 +122,44 @@ final class RunsCommand implements Runnable {
         }
     }
 
-    static String format(double value) {
-        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
+    @Command(name = "artifacts", description = "List a run's artifacts (under PATH), or download the file at PATH with --output.")
+    static final class Artifacts extends ClientCommand<RunArtifacts> {
+        @Parameters(index = "0", paramLabel = "RUN_ID")
+        String runId;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "A directory to list, or the file to download.")
+        String path = "";
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Download the file at PATH into FILE (must not exist).")
+        Path output;
+
+        /** The listing, or after a download the entry of the file written. */
+        @Override
+        RunArtifacts request() throws IOException {
+            if (output == null) {
+                return client().listRunArtifacts(runId, path);
+            }
+            if (path.isEmpty()) {
+                throw StewardException.invalid("path", "--output needs the PATH of the file to download, e.g. logs/stdout.txt");
+            }
+            RunDetails run = client().getRun(runId);
+            OutputFile.write(output, () -> client().downloadRunArtifact(run, path));
+            return new RunArtifacts(run.artifactUri(), List.of(new RunArtifacts.Entry(path, false, Optional.of(Files.size(output)))));
+        }
+
+        @Override
+        void print(RunArtifacts artifacts, PrintWriter out) {
+            if (output != null) {
+                out.println("wrote " + output + " (" + artifacts.files().get(0).size().orElseThrow() + " bytes, " + path + " of run " + runId + ")");
+                return;
+            }
+            if (artifacts.files().isEmpty()) {
+                out.println("no artifacts under '" + path + "' of run " + runId);
+                return;
+            }
+            Table table = new Table("PATH", "SIZE");
+            artifacts.files().forEach(f -> table.row(f.isDir() ? f.path() + "/" : f.path(), f.size().map(String::valueOf).orElse("")));
+            table.print(out);
+        }
     }
 }

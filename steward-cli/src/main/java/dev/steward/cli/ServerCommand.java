@@ -10,21 +10,18 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code steward server}: runs the HTTP server until SIGTERM or Ctrl-C, then stops gracefully. */
-@Command(name = "server", mixinStandardHelpOptions = true,
+@Command(name = "server",
         description = {"Run the Steward server on the home directory's stores.",
                 "Configuration: defaults < $STEWARD_HOME/steward.yaml < STEWARD_* environment < flags."})
 final class ServerCommand implements Runnable {
-    @ParentCommand
-    Main main;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to bind (default 127.0.0.1).")
     String host;
@@ -44,7 +41,7 @@ final class ServerCommand implements Runnable {
         if (port != null) {
             overrides.put("server.port", Integer.toString(port));
         }
-        StewardConfig config = ConfigLoader.load(main.home.resolve(), System.getenv(), overrides);
+        StewardConfig config = ConfigLoader.load(Main.home(spec), System.getenv(), overrides);
         // The home is locked before the stores open, so that a second server changes nothing (not even a migration).
         HomeLock home = HomeLock.acquire(config.home());
         Steward steward;
@@ -61,12 +58,9 @@ final class ServerCommand implements Runnable {
             steward.close();
             throw e instanceof StewardException ? e : StewardException.internal("starting the server", e);
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "steward-shutdown"));
         PrintWriter out = spec.commandLine().getOut();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, out, stopped), "steward-shutdown"));
         server.createdAdminToken().ifPresent(secret -> {
             out.println("First start: created an admin token, saved to " + steward.config().adminTokenFile() + " (mode 0600):");
             out.println("  " + secret);
@@ -80,5 +74,24 @@ final class ServerCommand implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The shutdown hook's work: a graceful stop, then one line saying how it went. Whatever goes
+     * wrong is said in that line: an exception escaping a shutdown hook is printed with its whole
+     * stack trace, which helps nobody while the process exits.
+     */
+    private static void stop(StewardServer server, PrintWriter out, CountDownLatch stopped) {
+        long start = System.nanoTime();
+        String how;
+        try {
+            server.close();
+            how = "";
+        } catch (RuntimeException e) {
+            how = ", with an error: " + e;
+        }
+        out.println("Steward stopped (in " + (System.nanoTime() - start) / 1_000_000 + " ms" + how + ")");
+        out.flush();
+        stopped.countDown();
     }
 }

@@ -21,6 +21,11 @@ final class Table {
         return this;
     }
 
+    /** The number of rows under the header. */
+    int size() {
+        return rows.size() - 1;
+    }
+
     void print(PrintWriter out) {
         int columns = rows.get(0).length;
         int[] widths = new int[columns];

@@ -4,20 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.steward.client.StewardClient;
+import dev.steward.client.ExperimentInfo;
 import dev.steward.spi.StewardException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code steward train spec.yaml} or {@code steward train --command "python train.py"}: queues a
@@ -25,18 +21,9 @@ import picocli.CommandLine.ParentCommand;
  * its log and exits with 0 when it succeeded, 1 otherwise. A file is a training spec unless its
  * {@code kind} says sweep or command.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train",
         description = "Queue a training job on the server: a training spec file (or a sweep/command job file with kind), or an external command (--command).")
-final class TrainCommand implements Callable<Integer> {
-    @ParentCommand
-    Main main;
-
-    @Mixin
-    ClientOptions client;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+final class TrainCommand extends ConnectedCommand {
     @Parameters(index = "0", arity = "0..1", paramLabel = "JOB.yaml",
             description = "A training spec (YAML or JSON); or a job file with kind: sweep or command. priority may be given at the top level.")
     Path file;
@@ -44,7 +31,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--command", paramLabel = "CMD", description = "Run this shell command as the job (in the server's environment).")
     String command;
 
-    @Option(names = "--experiment", description = "Experiment of the job's run (default: Default).")
+    @Option(names = "--experiment", description = "Experiment id or name of the job's run; a new name is created (default: Default).")
     String experiment;
 
     @Option(names = "--workdir", description = "Absolute working directory on the server (default: a fresh directory per attempt).")
@@ -63,7 +50,7 @@ final class TrainCommand implements Callable<Integer> {
     boolean await;
 
     @Override
-    public Integer call() throws Exception {
+    int execute() throws Exception {
         if ((file == null) == (command == null)) {
             throw StewardException.invalid("command", "give either a job file or --command, not both or neither");
         }
@@ -96,7 +83,8 @@ final class TrainCommand implements Callable<Integer> {
             jobSpec.put("command", command);
         }
         if (experiment != null) {
-            jobSpec.put("experiment", experiment);
+            // The server takes a name: an id given here is turned into its experiment's name.
+            jobSpec.put("experiment", Experiments.find(client(), experiment).map(ExperimentInfo::name).orElse(experiment));
         }
         if (workdir != null) {
             jobSpec.put("workdir", workdir);
@@ -108,20 +96,18 @@ final class TrainCommand implements Callable<Integer> {
         if (maxWallTime != null) {
             jobSpec.withObject("/guardrails").put("max_wall_time_seconds", maxWallTime);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        try (StewardClient c = client.connect(main.home.resolve())) {
-            JsonNode job = c.submitJob(kind, jobPriority, jobSpec);
-            String id = job.get("id").asText();
-            out.println("queued " + kind + " job " + id + " (priority " + jobPriority + ")");
-            out.flush();
-            if (!await) {
-                return 0;
-            }
-            JsonNode done = JobsCommand.follow(c, id, out);
-            out.println("job " + id + " " + done.get("status").asText() + done.path("message").asText("").transform(m -> m.isEmpty() ? "" : ": " + m)
-                    + (done.has("run_id") ? " (run " + done.get("run_id").asText() + ")" : ""));
-            out.flush();
-            return done.get("status").asText().equals("succeeded") ? 0 : Main.FAILED;
+        PrintWriter out = out();
+        JsonNode job = client().submitJob(kind, jobPriority, jobSpec);
+        String id = job.get("id").asText();
+        out.println("queued " + kind + " job " + id + " (priority " + jobPriority + ")");
+        out.flush();
+        if (!await) {
+            return 0;
         }
+        JsonNode done = JobsCommand.follow(client(), id, out);
+        String message = Cells.text(done, "message");
+        out.println("job " + id + " " + done.get("status").asText() + (message.isEmpty() ? "" : ": " + message)
+                + (done.hasNonNull("run_id") ? " (run " + done.get("run_id").asText() + ")" : ""));
+        return done.get("status").asText().equals("succeeded") ? 0 : Main.FAILED;
     }
 }

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code steward version}. */
-@Command(name = "version", mixinStandardHelpOptions = true, description = "Print Steward's version and runtime.")
+@Command(name = "version", description = "Print Steward's version and runtime.")
 final class VersionCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -2,13 +2,9 @@ package dev.steward.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.steward.server.Steward;
-import dev.steward.server.StewardServer;
-import dev.steward.server.config.ConfigLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -22,13 +18,11 @@ class JobsCommandsTest {
     @TempDir
     static Path home;
 
-    static StewardServer server;
-    static String url;
+    static TestServer server;
 
     @BeforeAll
     static void start() {
-        server = StewardServer.start(Steward.open(ConfigLoader.load(home, Map.of(), Map.of("server.port", "0"))));
-        url = server.uri().toString();
+        server = TestServer.start(home);
     }
 
     @AfterAll
@@ -37,13 +31,7 @@ class JobsCommandsTest {
     }
 
     private static Cli cli(String... args) {
-        String[] all = new String[args.length + 4];
-        all[0] = "--home";
-        all[1] = home.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        all[args.length + 2] = "--url";
-        all[args.length + 3] = url;
-        return Cli.run(all);
+        return server.cli(args);
     }
 
     private static String jobId(Cli cli) {
@@ -62,12 +50,13 @@ class JobsCommandsTest {
         assertThat(cli("jobs", "list").out()).contains(id, "command", "succeeded");
         Cli show = cli("jobs", "show", id);
         assertThat(show.status()).as(show.err()).isZero();
-        assertThat(show.out()).contains(id, "succeeded", "echo hello");
+        assertThat(show.out()).contains(id, "succeeded", "spec.command", "echo hello").doesNotContain("{");
+        assertThat(cli("jobs", "show", id, "--json").out()).contains("\"id\" : \"" + id + "\"", "\"spec\" : {");
         assertThat(cli("jobs", "logs", id).out()).contains("hello from");
     }
 
     @Test
-    void aFailingCommandExitsNonZeroAndCanBeRetried() {
+    void aFailingCommandExitsNonZeroAndCanBeRetried() throws InterruptedException {
         Cli train = cli("train", "--command", "echo broken >&2; exit 3", "--wait");
         assertThat(train.status()).isEqualTo(Main.FAILED);
         assertThat(train.out()).contains("broken", "failed");
@@ -75,11 +64,15 @@ class JobsCommandsTest {
 
         Cli retried = cli("jobs", "retry", id);
         assertThat(retried.status()).as(retried.err()).isZero();
-        assertThat(cli("jobs", "list", "--status", "failed").out()).contains(id);
+        assertThat(retried.out()).contains("attempt 2");
+        // The second attempt runs on the server's own time: wait for it to fail, as the first did.
+        Cli failedAgain = server.await(list -> list.out().contains(id), "jobs", "list", "--status", "failed");
+        assertThat(failedAgain.out()).contains("command");
+        assertThat(cli("jobs", "show", id).out()).containsPattern("attempt\\s+2");
     }
 
     @Test
-    void aJobFileQueuesASweepAndAQueuedJobCanBeCancelled(@TempDir Path dir) throws IOException {
+    void aJobFileQueuesASweepAndAQueuedJobCanBeCancelled(@TempDir Path dir) throws IOException, InterruptedException {
         Path sweep = Files.writeString(dir.resolve("sweep.yaml"), """
                 kind: sweep
                 priority: 1
@@ -96,11 +89,9 @@ class JobsCommandsTest {
         String id = jobId(slow);
         Cli cancelled = cli("jobs", "cancel", id);
         assertThat(cancelled.status()).as(cancelled.err()).isZero();
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!cli("jobs", "show", id).out().contains("\"cancelled\"") && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertThat(cli("jobs", "show", id).out()).contains("\"cancelled\"");
+        // A running job is only asked to stop: wait until it has.
+        Cli shown = server.await(show -> show.out().contains("\"status\" : \"cancelled\""), "jobs", "show", id, "--json");
+        assertThat(shown.out()).contains("sleep 30");
     }
 
     @Test

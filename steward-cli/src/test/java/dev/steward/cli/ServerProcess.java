@@ -1,77 +1,61 @@
 package dev.steward.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The packaged {@code steward server} running as a child process, as a user would start it. */
+/**
+ * The packaged {@code steward server} running as a child process, as a user would start it. Its
+ * output goes to a file rather than a pipe: the JDK drains a pipe when the process exits and a
+ * reader racing with that loses the last lines, which are the ones a test of stopping reads.
+ */
 final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
+    private static final String TOKEN_FOLLOWS = "First start: created an admin token";
 
     private final Process process;
-    private final List<String> output = new CopyOnWriteArrayList<>();
+    private final Path log;
     private final URI uri;
     private final String adminToken;
 
-    private ServerProcess(Process process, URI uri, String adminToken) {
+    private ServerProcess(Process process, Path log, URI uri, String adminToken) {
         this.process = process;
+        this.log = log;
         this.uri = uri;
         this.adminToken = adminToken;
     }
 
-    static ServerProcess start(Path home) throws IOException {
+    /** Starts {@code steward --home HOME server --port 0 SERVER_ARGS...} and waits until it listens. */
+    static ServerProcess start(Path home, String... serverArgs) throws IOException, InterruptedException {
         String jar = System.getProperty("steward.jar");
         if (jar == null) {
             throw new IllegalStateException("system property steward.jar is not set: run this test through 'mvn verify'");
         }
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar,
-                "--home", home.toString(), "server", "--port", "0")
-                .redirectErrorStream(true)
-                .start();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        List<String> lines = new CopyOnWriteArrayList<>();
-        CompletableFuture<URI> listening = new CompletableFuture<>();
-        String[] token = new String[1];
-        Thread pump = new Thread(() -> {
-            try {
-                String line;
-                boolean tokenNext = false;
-                while ((line = reader.readLine()) != null) {
-                    lines.add(line);
-                    if (tokenNext) {
-                        token[0] = line.trim();
-                        tokenNext = false;
-                    }
-                    tokenNext |= line.startsWith("First start: created an admin token");
-                    Matcher matcher = LISTENING.matcher(line);
-                    if (matcher.find()) {
-                        listening.complete(URI.create(matcher.group(1)));
-                    }
-                }
-            } catch (IOException ignored) {
-                // The process was killed; what it printed so far is in lines.
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar",
+                jar, "--home", home.toString(), "server", "--port", "0"));
+        command.addAll(List.of(serverArgs));
+        Path log = Files.createTempFile("steward-server-", ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            List<String> lines = Files.readAllLines(log);
+            Optional<URI> uri = lines.stream().map(LISTENING::matcher).filter(Matcher::find).map(m -> URI.create(m.group(1))).findFirst();
+            if (uri.isPresent()) {
+                int tokenLine = lines.indexOf(lines.stream().filter(l -> l.startsWith(TOKEN_FOLLOWS)).findFirst().orElse(""));
+                return new ServerProcess(process, log, uri.get(), tokenLine < 0 ? null : lines.get(tokenLine + 1).trim());
             }
-            listening.completeExceptionally(new IllegalStateException("server exited before listening: " + lines));
-        }, "server-output");
-        pump.setDaemon(true);
-        pump.start();
-        try {
-            URI uri = listening.get(60, TimeUnit.SECONDS);
-            ServerProcess server = new ServerProcess(process, uri, token[0]);
-            server.output.addAll(lines);
-            return server;
-        } catch (Exception e) {
-            process.destroyForcibly();
-            throw new IllegalStateException("server did not start: " + lines, e);
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException("server did not start: " + lines);
+            }
+            Thread.sleep(20);
         }
     }
 
@@ -81,6 +65,11 @@ final class ServerProcess implements AutoCloseable {
 
     String adminToken() {
         return adminToken;
+    }
+
+    /** Everything the server printed so far (standard output and error), line by line. */
+    List<String> output() throws IOException {
+        return Files.readAllLines(log);
     }
 
     /** Sends SIGKILL: no shutdown hook runs, nothing is flushed. */
@@ -100,7 +89,8 @@ final class ServerProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
         process.destroyForcibly();
+        Files.deleteIfExists(log);
     }
 }

@@ -6,6 +6,9 @@ import dev.steward.client.StewardClient;
 import dev.steward.client.StewardClientException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -69,7 +72,12 @@ class ServerProcessIT {
                     return null;
                 }));
             }
-            Thread.sleep(1500);
+            // Kill it in the middle of the burst: once both kinds of write have been acknowledged a few times.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (acknowledgedTokens.get() < 20 || acknowledgedBlobs(acknowledgedBlobs) < 5) {
+                assertThat(System.nanoTime()).as("writes acknowledged within 60 s").isLessThan(deadline);
+                Thread.sleep(20);
+            }
             assertThat(server.kill()).isEqualTo(137);
             running.set(false);
             for (Future<?> future : futures) {
@@ -111,10 +119,60 @@ class ServerProcessIT {
             int status = server.terminate();
 
             assertThat(status).isIn(0, 143);
+            assertThat(server.output()).anySatisfy(line -> assertThat(line).startsWith("Steward stopped (in "))
+                    .noneSatisfy(line -> assertThat(line).containsAnyOf("WARN", "ERROR", "Exception"));
         }
         assertThat(Files.exists(home.resolve("steward.db-shm"))).as("SQLite closed cleanly").isFalse();
         Cli verify = Cli.run("--home", home.toString(), "audit", "verify", "--offline");
         assertThat(verify.status()).as(verify.err()).isZero();
+    }
+
+    @Test
+    void aStopThatOutlastsTheShutdownTimeoutSaysSoInOneWarningWithoutAStackTrace() throws Exception {
+        try (ServerProcess server = ServerProcess.start(home, "--set", "server.shutdown-timeout-ms=300");
+                Socket upload = new Socket(server.uri().getHost(), server.uri().getPort())) {
+            // An upload that announces a megabyte and sends a tenth of it stays in flight for as long as we like.
+            OutputStream out = upload.getOutputStream();
+            out.write(("PUT /api/v1/artifacts HTTP/1.1\r\nHost: " + server.uri().getAuthority() + "\r\nAuthorization: Bearer "
+                    + server.adminToken() + "\r\nContent-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[100_000]);
+            out.flush();
+            awaitUploadIntoTheStore();
+            int printedBeforeStop = server.output().size();
+
+            int status = server.terminate();
+
+            assertThat(status).isIn(0, 143);
+            List<String> stopping = server.output().subList(printedBeforeStop, server.output().size());
+            assertThat(stopping).as(String.join("\n", stopping))
+                    .filteredOn(line -> line.contains("WARN") || line.contains("ERROR")).singleElement().asString()
+                    .contains("1 requests still in flight after 300 ms");
+            assertThat(stopping).as(String.join("\n", stopping))
+                    .noneSatisfy(line -> assertThat(line).containsAnyOf("Exception", "\tat "))
+                    .last().asString().startsWith("Steward stopped (in ");
+        }
+    }
+
+    /** Waits until the artifact store is writing an upload into its temporary directory: the request is in its handler. */
+    private void awaitUploadIntoTheStore() throws IOException, InterruptedException {
+        Path tmp = home.resolve("artifacts/tmp");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            try (Stream<Path> parts = Files.list(tmp)) {
+                if (parts.findAny().isPresent()) {
+                    return;
+                }
+            }
+            assertThat(System.nanoTime()).as("an upload reaches " + tmp + " within 60 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private static int acknowledgedBlobs(List<String> blobs) {
+        synchronized (blobs) {
+            return blobs.size();
+        }
     }
 
     private static long count(Connection db, String sql) throws SQLException {

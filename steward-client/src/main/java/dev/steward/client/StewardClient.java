@@ -17,9 +17,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * Client of Steward's native API. Thread-safe; one instance can be shared by a whole program.
@@ -39,7 +43,17 @@ public final class StewardClient implements AutoCloseable {
     private StewardClient(URI baseUrl, String token) {
         this.baseUrl = baseUrl;
         this.token = token;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+        if ("http".equals(baseUrl.getScheme())) {
+            // Plain HTTP never uses TLS (redirects are not followed), yet without a context of its own the
+            // JDK's client loads and parses the default trust store: tens of milliseconds of a CLI call.
+            try {
+                http.sslContext(SSLContext.getInstance("TLS")).sslParameters(new SSLParameters());
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("this JDK has no TLS", e);
+            }
+        }
+        this.http = http.build();
         this.mapper = new ObjectMapper()
                 .registerModule(new Jdk8Module())
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -132,10 +146,15 @@ public final class StewardClient implements AutoCloseable {
 
     /** The experiment with this name, created when it does not exist yet. */
     public ExperimentInfo experimentNamed(String name) {
+        return findExperimentByName(name).orElseGet(() -> createExperiment(name));
+    }
+
+    /** The active experiment with this name, if there is one. */
+    public Optional<ExperimentInfo> findExperimentByName(String name) {
         String filter = "name = '" + name.replace("'", "''") + "'";
         JsonNode body = send(request("/api/v1/experiments?filter=" + encodeQuery(filter)).GET(), JsonNode.class);
         List<ExperimentInfo> found = convert(body.get("experiments"), new TypeReference<List<ExperimentInfo>>() {});
-        return found.isEmpty() ? createExperiment(name) : found.get(0);
+        return found.stream().findFirst();
     }
 
     /** Experiments by lifecycle view ({@code ACTIVE_ONLY}, {@code DELETED_ONLY}, {@code ALL}). */
@@ -194,25 +213,40 @@ public final class StewardClient implements AutoCloseable {
 
     /** Uploads a file into a run's artifacts through the MLflow artifact proxy, streaming it. */
     public void uploadRunArtifact(RunDetails run, Path file, String directory) {
+        String dir = directory == null ? "" : directory;
+        try {
+            send(request(artifactProxyPath(run, dir + "/" + file.getFileName())).header("Content-Type", "application/octet-stream")
+                    .PUT(HttpRequest.BodyPublishers.ofFile(file)), JsonNode.class);
+        } catch (java.io.FileNotFoundException e) {
+            throw new StewardClientException(0, "INVALID_PARAMETER_VALUE", "no such file: " + file, "file", e);
+        }
+    }
+
+    /** The files and directories directly under {@code path} (empty: the root) of a run's artifacts. */
+    public RunArtifacts listRunArtifacts(String runId, String path) {
+        return send(request("/api/v1/runs/" + encodePath(runId) + "/artifacts" + (path.isEmpty() ? "" : "?path=" + encodeQuery(path))).GET(),
+                RunArtifacts.class);
+    }
+
+    /** Opens one of a run's artifact files ({@code path} relative to its artifact root); the caller closes the stream. */
+    public InputStream downloadRunArtifact(RunDetails run, String path) {
+        return openStream(artifactProxyPath(run, path));
+    }
+
+    /** The MLflow artifact proxy's path of a file in a run's artifacts, each segment encoded. */
+    private static String artifactProxyPath(RunDetails run, String relative) {
         String scheme = "mlflow-artifacts:";
         if (!run.artifactUri().startsWith(scheme)) {
             throw new StewardClientException(0, "INVALID_PARAMETER_VALUE", "run " + run.id() + " keeps its artifacts at "
-                    + run.artifactUri() + ", which this client cannot write to", "artifact_uri", null);
+                    + run.artifactUri() + ", which this client cannot reach", "artifact_uri", null);
         }
         StringBuilder path = new StringBuilder("/api/2.0/mlflow-artifacts/artifacts");
-        String root = run.artifactUri().substring(scheme.length());
-        String dir = directory == null ? "" : directory;
-        for (String segment : (root + "/" + dir + "/" + file.getFileName()).split("/")) {
+        for (String segment : (run.artifactUri().substring(scheme.length()) + "/" + relative).split("/")) {
             if (!segment.isEmpty()) {
                 path.append('/').append(encodePath(segment));
             }
         }
-        try {
-            send(request(path.toString()).header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofFile(file)),
-                    JsonNode.class);
-        } catch (java.io.FileNotFoundException e) {
-            throw new StewardClientException(0, "INVALID_PARAMETER_VALUE", "no such file: " + file, "file", e);
-        }
+        return path.toString();
     }
 
     // ---- datasets ----------------------------------------------------------------------------
@@ -246,6 +280,25 @@ public final class StewardClient implements AutoCloseable {
     /** One version (a number, or {@code latest}) with its schema and column summaries. */
     public JsonNode getDatasetVersion(String name, String version) {
         return send(request("/api/v1/datasets/" + encodePath(name) + "/versions/" + encodePath(version)).GET(), JsonNode.class);
+    }
+
+    /** The mergeable profile of one version (a number, or {@code latest}), or of several merged. */
+    public JsonNode profileDataset(String name, List<String> versions) {
+        return send(request(versions.size() == 1
+                ? "/api/v1/datasets/" + encodePath(name) + "/versions/" + encodePath(versions.get(0)) + "/profile"
+                : "/api/v1/datasets/" + encodePath(name) + "/profile?versions=" + encodeQuery(String.join(",", versions))).GET(), JsonNode.class);
+    }
+
+    /** Quarantines a version (training and evaluation on it then need an override); the reason is audited. */
+    public JsonNode quarantineDatasetVersion(String name, String version, String reason) {
+        return send(jsonRequest("/api/v1/datasets/" + encodePath(name) + "/versions/" + encodePath(version) + "/quarantine", "POST",
+                Map.of("reason", reason)), JsonNode.class);
+    }
+
+    /** Releases a quarantined version; the reason is audited. */
+    public JsonNode releaseDatasetVersion(String name, String version, String reason) {
+        return send(jsonRequest("/api/v1/datasets/" + encodePath(name) + "/versions/" + encodePath(version) + "/release", "POST",
+                Map.of("reason", reason)), JsonNode.class);
     }
 
     public JsonNode diffDataset(String name, int from, int to) {

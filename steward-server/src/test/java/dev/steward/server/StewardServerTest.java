@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -138,6 +139,20 @@ class StewardServerTest {
         String body = http.get("/api/v1/tokens", admin).body();
 
         assertThat(body).contains("\"role\":\"deployer\"").doesNotContain("stw_").doesNotContain("secret");
+    }
+
+    @Test
+    void tokensNameTheirCreatorAsTheAuditLogDoes() {
+        JsonNode created = json(http.post("/api/v1/tokens", admin, "{\"name\":\"made by admin\",\"role\":\"viewer\"}"));
+        assertThat(created.at("/token/created_by_name").asText()).isEqualTo("admin");
+
+        JsonNode tokens = json(http.get("/api/v1/tokens", admin)).get("tokens");
+
+        Map<String, String> creators = new HashMap<>();
+        tokens.forEach(t -> creators.put(t.get("name").asText(), t.get("created_by_name").asText()));
+        assertThat(creators).containsEntry("made by admin", "admin").containsEntry("admin", "system");
+        JsonNode event = json(http.get("/api/v1/audit?action=token.create&object_id=" + created.at("/token/id").asText(), admin)).at("/events/0");
+        assertThat(event.get("actor_name").asText()).isEqualTo(creators.get("made by admin"));
     }
 
     @Test

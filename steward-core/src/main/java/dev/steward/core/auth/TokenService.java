@@ -9,11 +9,15 @@ import dev.steward.spi.Actor;
 import dev.steward.spi.Caller;
 import dev.steward.spi.Role;
 import dev.steward.spi.StewardException;
+import dev.steward.spi.store.AuditEvent;
+import dev.steward.spi.store.AuditQuery;
 import dev.steward.spi.store.MetadataStore;
 import dev.steward.spi.store.TokenRecord;
 import dev.steward.spi.store.TokenRepository;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,6 +82,31 @@ public final class TokenService {
 
     public List<TokenRecord> list() {
         return store.read(tx -> tx.repository(TokenRepository.class).list());
+    }
+
+    /**
+     * Who created each of these tokens, by name as the audit log shows actors: a token's name, or
+     * the built-in actor's. Offline creators ({@code local}) carry the OS user's name, which only
+     * the token's {@code token.create} event holds, so those few are read from the audit log.
+     *
+     * @return creator names by token id
+     */
+    public Map<String, String> creatorNames(List<TokenRecord> tokens) {
+        Map<String, String> namesById = new HashMap<>();
+        list().forEach(token -> namesById.put(token.id(), token.name()));
+        namesById.put(Actor.SYSTEM.id(), Actor.SYSTEM.name());
+        Map<String, String> creators = new LinkedHashMap<>();
+        for (TokenRecord token : tokens) {
+            String name = namesById.get(token.createdBy());
+            creators.put(token.id(), name != null ? name : auditedCreator(token).orElse(token.createdBy()));
+        }
+        return creators;
+    }
+
+    private Optional<String> auditedCreator(TokenRecord token) {
+        AuditQuery creation = new AuditQuery(Optional.of("token"), Optional.of(token.id()), Optional.empty(), Optional.of("token.create"),
+                Optional.empty(), Optional.empty(), Optional.empty(), false, 1);
+        return audit.find(store, creation).stream().findFirst().map(AuditEvent::actorName);
     }
 
     public TokenRecord revoke(Caller caller, String id) {

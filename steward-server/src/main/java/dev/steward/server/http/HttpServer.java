@@ -57,15 +57,15 @@ public final class HttpServer implements AutoCloseable {
             });
             cfg.routes.before(ctx -> self[0].enter(ctx, metrics));
             cfg.routes.after(ctx -> self[0].leave(ctx, metrics));
-            cfg.routes.exception(StewardException.class, (e, ctx) -> fail(ctx, json, e));
-            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, json, ErrorMapper.forStatus(e.getStatus(),
+            cfg.routes.exception(StewardException.class, (e, ctx) -> self[0].fail(ctx, json, e));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> self[0].fail(ctx, json, ErrorMapper.forStatus(e.getStatus(),
                     e.getStatus() == 413 ? "the request body is larger than " + config.maxBodyBytes() + " bytes (server.max-body-bytes)"
                             : e.getMessage())));
             // Logged once, by fail(), with the stack trace.
-            cfg.routes.exception(Exception.class, (e, ctx) -> fail(ctx, json,
+            cfg.routes.exception(Exception.class, (e, ctx) -> self[0].fail(ctx, json,
                     StewardException.internal("internal error; the server log has the details", e)));
-            cfg.routes.error(404, "*", ctx -> notMatched(ctx, json, 404));
-            cfg.routes.error(405, "*", ctx -> notMatched(ctx, json, 405));
+            cfg.routes.error(404, "*", ctx -> self[0].notMatched(ctx, json, 404));
+            cfg.routes.error(405, "*", ctx -> self[0].notMatched(ctx, json, 405));
             Router router = new Router(cfg.routes, authenticator);
             resources.forEach(resource -> resource.register(router));
             declared.addAll(router.routes());
@@ -98,9 +98,9 @@ public final class HttpServer implements AutoCloseable {
         inFlight.decrementAndGet();
     }
 
-    private static void fail(Context ctx, Json json, StewardException e) {
+    private void fail(Context ctx, Json json, StewardException e) {
         if (e.code().category() == dev.steward.spi.ErrorCategory.INTERNAL && e.getCause() != null) {
-            LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
+            logFailure(ctx.method() + " " + ctx.path() + " failed: " + e.getMessage(), e.getCause());
         }
         if (!ctx.res().isCommitted()) {
             // Drop headers a handler set for the success it did not reach (length, caching, ETag).
@@ -109,7 +109,19 @@ public final class HttpServer implements AutoCloseable {
         json.respond(ctx, ErrorMapper.status(e, ctx.path()), ErrorMapper.body(e, ctx.path()));
     }
 
-    private static void notMatched(Context ctx, Json json, int status) {
+    /**
+     * Logs a request's failure with its stack trace; once the server is stopping, a request that
+     * fails was most likely cut off by the stop, which {@link #close()} has already reported once.
+     */
+    private void logFailure(String what, Throwable cause) {
+        if (stopped.get()) {
+            LOG.debug("{} while stopping", what, cause);
+        } else {
+            LOG.error(what, cause);
+        }
+    }
+
+    private void notMatched(Context ctx, Json json, int status) {
         String contentType = ctx.res().getContentType();
         if (contentType != null && contentType.startsWith("application/json")) {
             return;
@@ -139,7 +151,12 @@ public final class HttpServer implements AutoCloseable {
             }
         }
         if (inFlight.get() > 0) {
-            LOG.warn("stopping with {} requests still in flight after {} ms", inFlight.get(), config.shutdownTimeoutMs());
+            LOG.warn("stopping with {} requests still in flight after {} ms (server.shutdown-timeout-ms); they are cut off",
+                    inFlight.get(), config.shutdownTimeoutMs());
+            // Jetty's graceful stop would wait for them as long again, then end in a TimeoutException that
+            // Javalin logs with its stack trace and rethrows. After a drain that finished, it stays: it lets
+            // the last responses be written out.
+            app.jettyServer().server().setStopTimeout(0);
         }
         app.stop();
     }
