@@ -32,6 +32,11 @@ public final class HttpTestClient {
         return send(builder(path, token).DELETE());
     }
 
+    /** A request with a JSON body under any method: MLflow's clients send one with PATCH and DELETE too. */
+    public HttpResponse<String> send(String method, String path, String token, String json) {
+        return send(builder(path, token).header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public HttpResponse<String> send(HttpRequest.Builder builder) {
         try {
             return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
