@@ -345,6 +345,50 @@ public final class StewardClient implements AutoCloseable {
         return send(jsonRequest("/api/v1/evaluations", "POST", body), JsonNode.class);
     }
 
+    // ---- webhooks ----------------------------------------------------------------------------
+
+    /**
+     * Subscribes {@code url} to event types ({@code ["*"]} for all) with a secret the server
+     * generates; the answer holds that secret, which is never shown again.
+     */
+    public CreatedWebhook createWebhook(String url, List<String> events, String description) {
+        return send(jsonRequest("/api/v1/webhooks", "POST", Map.of("url", url, "events", events, "description", description)),
+                CreatedWebhook.class);
+    }
+
+    /** Subscribes {@code url} to event types with the receiver's own signing secret (16 to 256 printable characters). */
+    public CreatedWebhook createWebhook(String url, List<String> events, String description, String secret) {
+        return send(jsonRequest("/api/v1/webhooks", "POST", Map.of("url", url, "events", events, "description", description,
+                "secret", secret)), CreatedWebhook.class);
+    }
+
+    /** Every webhook, deleted ones included, newest first. */
+    public List<WebhookInfo> listWebhooks() {
+        JsonNode body = send(request("/api/v1/webhooks").GET(), JsonNode.class);
+        return convert(body.get("webhooks"), new TypeReference<List<WebhookInfo>>() {});
+    }
+
+    public WebhookInfo getWebhook(String id) {
+        return send(request("/api/v1/webhooks/" + encodePath(id)).GET(), WebhookInfo.class);
+    }
+
+    /** Deactivates a webhook: it receives nothing more and its pending deliveries are cancelled. */
+    public WebhookInfo deleteWebhook(String id) {
+        return send(request("/api/v1/webhooks/" + encodePath(id)).DELETE(), WebhookInfo.class);
+    }
+
+    /** A webhook's deliveries, newest first, with every attempt; {@code pageToken} is null for the first page. */
+    public WebhookDeliveryPage webhookDeliveries(String id, int maxResults, String pageToken) {
+        return send(request("/api/v1/webhooks/" + encodePath(id) + "/deliveries?max_results=" + maxResults
+                + (pageToken == null ? "" : "&page_token=" + encodeQuery(pageToken))).GET(), WebhookDeliveryPage.class);
+    }
+
+    /** Queues a {@code webhook.ping} event to this webhook; answers the queued delivery. */
+    public WebhookDeliveryInfo pingWebhook(String id) {
+        return send(request("/api/v1/webhooks/" + encodePath(id) + "/ping").POST(HttpRequest.BodyPublishers.noBody()),
+                WebhookDeliveryInfo.class);
+    }
+
     /** Sends a JSON request to any path of the API and returns the JSON answer. */
     public JsonNode call(String method, String path, Object body) {
         HttpRequest.Builder builder = body == null ? request(path).method(method, HttpRequest.BodyPublishers.noBody())

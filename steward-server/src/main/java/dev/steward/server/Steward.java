@@ -10,18 +10,32 @@ import dev.steward.core.data.DatasetService;
 import dev.steward.core.jobs.CommandJobRunner;
 import dev.steward.core.jobs.JobService;
 import dev.steward.core.jobs.SweepJobRunner;
+import dev.steward.core.registry.PackageImporter;
 import dev.steward.core.training.ModelEvaluator;
 import dev.steward.core.training.TrainJobRunner;
+import dev.steward.core.webhooks.RetryPolicy;
+import dev.steward.core.webhooks.WebhookDispatcher;
+import dev.steward.core.webhooks.WebhookService;
 import dev.steward.runtime.onnx.OnnxModelRuntime;
 import dev.steward.train.tribuo.IsolatedTrainer;
 import dev.steward.train.tribuo.TribuoTrainer;
 import dev.steward.core.tracking.TrackingService;
 import dev.steward.data.duckdb.DuckDbTableReader;
 import dev.steward.server.config.StewardConfig;
+import dev.steward.server.config.WebhooksConfig;
+import dev.steward.server.webhooks.HttpWebhookSender;
 import dev.steward.spi.artifact.ArtifactStore;
 import dev.steward.spi.store.MetadataStore;
 import dev.steward.store.jdbc.JdbcMetadataStore;
+import dev.steward.core.registry.LineageService;
+import dev.steward.core.registry.ModelRegistration;
+import dev.steward.core.registry.PromotionService;
+import dev.steward.core.registry.RegistryEvaluations;
+import dev.steward.core.registry.RegistryService;
+import dev.steward.core.registry.policy.PolicyParser;
+import dev.steward.core.registry.policy.PromotionContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -42,11 +56,25 @@ public final class Steward implements AutoCloseable {
     private final OnnxModelRuntime runtime;
     private final dev.steward.spi.training.Trainer trainer;
     private final ModelEvaluator evaluator;
+    private final PackageImporter importer;
+    private final RegistryService registry;
+    private final PromotionService promotions;
+    private final LineageService lineage;
+    private final ModelRegistration registration;
+    private final RegistryEvaluations evaluations;
     private final ArtifactCollector collector;
+    private final WebhookService webhooks;
+    private final WebhookDispatcher webhookDispatcher;
     /** Native memory DuckDB may use while reading one dataset file before it spills to disk. */
     private static final String DATA_MEMORY_LIMIT = "1GB";
     /** Warm training JVMs kept between trainings (with process isolation): they save the cold start of each training. */
     private static final int IDLE_TRAINING_WORKERS = 2;
+    /** Deliveries (of different subscriptions) sent at once: enough that a slow receiver holds up only itself. */
+    private static final int WEBHOOK_SENDERS = 4;
+    /** How long a delivery being sent stays this server's without a renewal: how soon a dead replica's deliveries are sent by another. */
+    private static final Duration WEBHOOK_LEASE = Duration.ofSeconds(30);
+    /** The longest wait between two attempts of a delivery. */
+    private static final Duration WEBHOOK_MAX_RETRY_DELAY = Duration.ofHours(1);
 
     private Steward(StewardConfig config, MetadataStore store, ArtifactStore artifacts, Clock clock) {
         this.config = config;
@@ -60,12 +88,28 @@ public final class Steward implements AutoCloseable {
         this.trainer = config.jobs().isolateTraining() ? new IsolatedTrainer(IDLE_TRAINING_WORKERS) : new TribuoTrainer();
         TrainJobRunner training = new TrainJobRunner(datasets, trainer);
         this.runtime = new OnnxModelRuntime(0);
-        this.evaluator = new ModelEvaluator(tracking, datasets, runtime);
+        this.evaluator = new ModelEvaluator(tracking, datasets, artifacts, runtime);
+        this.importer = new PackageImporter(tracking, artifacts, runtime);
         this.collector = new ArtifactCollector(store, artifacts, audit, clock);
         // A SQLite store belongs to one server (the home's lock guards it); a PostgreSQL one may be shared by replicas.
         boolean sharedStore = !store.dialect().equals("sqlite");
         this.jobs = new JobService(store, audit, tracking, tokens, clock, config.jobs().directory(), config.jobs().concurrency(),
                 new JobService.Ownership(sharedStore, config.jobs().lease()), List.of(new CommandJobRunner(), new SweepJobRunner(training), training));
+        this.webhooks = new WebhookService(store, audit, clock);
+        WebhooksConfig hooks = config.webhooks();
+        RetryPolicy retry = new RetryPolicy(hooks.maxAttempts(), hooks.maxAge(), hooks.retryBase(), WEBHOOK_MAX_RETRY_DELAY);
+        // Deliveries are claimed under the same instance name as jobs: one identity per server in the store.
+        this.webhookDispatcher = new WebhookDispatcher(store, new HttpWebhookSender(hooks.timeout()), clock,
+                new WebhookDispatcher.Settings(hooks.timeout(), retry, WEBHOOK_LEASE, WEBHOOK_SENDERS), jobs.owner(), sharedStore);
+        this.registry = new RegistryService(store, artifacts, datasets, audit, webhooks, clock);
+        this.registration = new ModelRegistration(registry, importer, artifacts, config.server().maxArtifactBytes());
+        this.evaluations = new RegistryEvaluations(evaluator, registration, registry, tracking);
+        this.promotions = new PromotionService(store, registry, datasets, audit, webhooks, clock, new PolicyParser(PolicyParser.builtInKinds()),
+                evaluations, (pkg, rows, calls) -> {
+                    ModelEvaluator.Latency latency = evaluator.latency(pkg, rows, calls);
+                    return new PromotionContext.Latency(latency.p50Millis(), latency.p99Millis(), latency.loadMillis(), latency.calls());
+                });
+        this.lineage = new LineageService(store, registry, promotions, tracking, datasets, audit);
     }
 
     /** Opens the stores named by the configuration (running any pending migrations). */
@@ -113,9 +157,36 @@ public final class Steward implements AutoCloseable {
         return datasets;
     }
 
-    /** The job queue; it runs jobs once the server started it. */
+    /** Evaluation of model packages on dataset versions. */
     public ModelEvaluator evaluator() {
         return evaluator;
+    }
+
+    /** Model packages from training runs, ONNX graphs built elsewhere and MLflow models. */
+    public PackageImporter importer() {
+        return importer;
+    }
+
+    public RegistryService registry() {
+        return registry;
+    }
+
+    public PromotionService promotions() {
+        return promotions;
+    }
+
+    public LineageService lineage() {
+        return lineage;
+    }
+
+    /** Registration from runs, uploads and MLflow folders, and model URIs resolved to packages. */
+    public ModelRegistration registration() {
+        return registration;
+    }
+
+    /** Evaluations of models named by URI, and the evidence promotions use. */
+    public RegistryEvaluations evaluations() {
+        return evaluations;
     }
 
     /** Garbage collection of blobs nothing refers to. */
@@ -123,13 +194,25 @@ public final class Steward implements AutoCloseable {
         return collector;
     }
 
+    /** The job queue; it runs jobs once the server started it. */
     public JobService jobs() {
         return jobs;
+    }
+
+    /** Webhook subscriptions and the outbox services publish events to. */
+    public WebhookService webhooks() {
+        return webhooks;
+    }
+
+    /** Sends webhook deliveries once the server started it. */
+    public WebhookDispatcher webhookDispatcher() {
+        return webhookDispatcher;
     }
 
     @Override
     public void close() {
         try {
+            webhookDispatcher.close();
             jobs.close();
             if (trainer instanceof AutoCloseable closeable) {
                 closeable.close();

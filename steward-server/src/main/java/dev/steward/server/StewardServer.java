@@ -17,6 +17,8 @@ import dev.steward.server.api.TrackingRoutes;
 import dev.steward.server.api.DatasetRoutes;
 import dev.steward.server.api.EvaluationRoutes;
 import dev.steward.server.api.JobRoutes;
+import dev.steward.server.api.ModelRoutes;
+import dev.steward.server.api.WebhookRoutes;
 import dev.steward.spi.Actor;
 import dev.steward.spi.Caller;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -99,11 +101,14 @@ public final class StewardServer implements AutoCloseable {
                 new DatasetRoutes(steward.datasets(), json, steward.config().home().resolve("tmp"),
                         steward.config().server().maxArtifactBytes()),
                 new JobRoutes(steward.jobs(), json),
-                new EvaluationRoutes(steward.evaluator(), json));
+                new EvaluationRoutes(steward.evaluations(), json),
+                new ModelRoutes(steward.registry(), steward.promotions(), steward.lineage(), steward.registration(), json),
+                new WebhookRoutes(steward.webhooks(), json));
         HttpServer http = HttpServer.start(steward.config().server(), json, new Authenticator(steward.tokens()), registry, resources);
         StewardServer server = new StewardServer(steward, home, http, adminSecret, gcMetrics);
         try {
             steward.jobs().start(server.uri());
+            steward.webhookDispatcher().start();
             home.publish(server.uri());
         } catch (RuntimeException e) {
             http.close();
@@ -139,7 +144,7 @@ public final class StewardServer implements AutoCloseable {
         return steward;
     }
 
-    /** Stops gracefully: HTTP first (in-flight requests finish), then jobs and stores, then the home is released. */
+    /** Stops gracefully: HTTP first (in-flight requests finish), then webhook deliveries, jobs and stores, then the home is released. */
     @Override
     public void close() {
         try {

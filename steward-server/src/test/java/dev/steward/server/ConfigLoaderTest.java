@@ -10,6 +10,7 @@ import dev.steward.spi.StewardException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +40,10 @@ class ConfigLoaderTest {
         assertThat(config.jobs().concurrency()).isEqualTo(Runtime.getRuntime().availableProcessors());
         assertThat(config.jobs().directory()).isEqualTo(config.home().resolve("jobs"));
         assertThat(config.jobs().isolateTraining()).isTrue();
+        assertThat(config.webhooks().timeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.webhooks().maxAttempts()).isEqualTo(30);
+        assertThat(config.webhooks().maxAge()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.webhooks().retryBase()).isEqualTo(Duration.ofSeconds(1));
         assertThat(ConfigLoader.load(home, Map.of("STEWARD_JOBS_TRAINING_ISOLATION", "none"), Map.of()).jobs().isolateTraining()).isFalse();
         assertThatThrownBy(() -> ConfigLoader.load(home, Map.of(), Map.of("jobs.training-isolation", "thread")))
                 .hasMessageContaining("must be process");

@@ -8,15 +8,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.steward.runtime.onnx.OnnxModelRuntime;
 import dev.steward.server.config.ConfigLoader;
 import dev.steward.spi.serving.ModelRuntime;
+import dev.steward.spi.serving.Tensor;
 import dev.steward.spi.tracking.RunInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,15 +104,15 @@ class TrainingJobsTest {
 
         List<String[]> expected = csv(artifact(run, "evaluation/validation_predictions.csv"));
         try (ModelRuntime.LoadedModel model = runtime.load(artifact(run, "model/model.onnx"))) {
-            Map<String, Object> out = model.run(inputs(expected, manifest));
-            String[] labels = (String[]) out.get("label");
-            double[][] probabilities = (double[][]) out.get("probabilities");
+            Map<String, Tensor> out = model.run(inputs(expected, manifest), Set.of("label", "probabilities"));
+            String[] labels = out.get("label").strings();
+            double[] probabilities = out.get("probabilities").doubles();
             assertThat(expected).hasSize(labels.length);
             for (int i = 0; i < expected.size(); i++) {
                 String[] row = expected.get(i);
                 double[] want = {Double.parseDouble(row[2]), Double.parseDouble(row[3]), Double.parseDouble(row[4])};
                 for (int k = 0; k < 3; k++) {
-                    assertThat(probabilities[i][k]).as("row %s class %d", row[0], k).isCloseTo(want[k], within(1e-5));
+                    assertThat(probabilities[i * 3 + k]).as("row %s class %d", row[0], k).isCloseTo(want[k], within(1e-5));
                 }
                 if (Math.abs(sorted(want)[2] - sorted(want)[1]) > 1e-5) {
                     assertThat(labels[i]).as("row %s", row[0]).isEqualTo(row[1]);
@@ -132,7 +133,7 @@ class TrainingJobsTest {
         assertThat(manifest.at("/metrics/r2").asDouble()).as(manifest.get("metrics").toString()).isGreaterThan(0.5);
         List<String[]> expected = csv(artifact(run, "evaluation/validation_predictions.csv"));
         try (ModelRuntime.LoadedModel model = runtime.load(artifact(run, "model/model.onnx"))) {
-            double[] predictions = (double[]) model.run(inputs(expected, manifest)).get("prediction");
+            double[] predictions = model.run(inputs(expected, manifest), Set.of("prediction")).get("prediction").doubles();
             for (int i = 0; i < expected.size(); i++) {
                 double want = Double.parseDouble(expected.get(i)[1]);
                 assertThat(predictions[i]).as("row %s", expected.get(i)[0]).isCloseTo(want, within(1e-5 * Math.max(1, Math.abs(want))));
@@ -165,9 +166,9 @@ class TrainingJobsTest {
         List<String[]> expected = csv(artifact(run, "evaluation/validation_predictions.csv"));
         assertThat(expected).hasSize(333);
         try (ModelRuntime.LoadedModel model = runtime.load(artifact(run, "model/model.onnx"))) {
-            double[][] probabilities = (double[][]) model.run(inputs(expected, manifest)).get("probabilities");
+            double[] probabilities = model.run(inputs(expected, manifest), Set.of("probabilities")).get("probabilities").doubles();
             for (int i = 0; i < expected.size(); i++) {
-                assertThat(probabilities[i][1]).as("row %s", expected.get(i)[0]).isCloseTo(Double.parseDouble(expected.get(i)[3]), within(1e-5));
+                assertThat(probabilities[i * 2 + 1]).as("row %s", expected.get(i)[0]).isCloseTo(Double.parseDouble(expected.get(i)[3]), within(1e-5));
             }
         }
     }
@@ -266,22 +267,19 @@ class TrainingJobsTest {
         assertThat(json(command).get("message").asText()).contains("needs the admin role");
     }
 
-    private static Map<String, Object> inputs(List<String[]> expected, JsonNode manifest) {
-        Map<String, Object> inputs = new HashMap<>();
+    private static List<Tensor> inputs(List<String[]> expected, JsonNode manifest) {
+        List<Tensor> inputs = new ArrayList<>();
         for (JsonNode input : manifest.get("inputs")) {
             String name = input.get("name").asText();
             int column = header.indexOf(name);
             boolean strings = input.get("datatype").asText().equals("BYTES");
-            Object values = strings ? new String[expected.size()] : new double[expected.size()];
+            String[] texts = new String[expected.size()];
+            double[] numbers = new double[expected.size()];
             for (int i = 0; i < expected.size(); i++) {
-                String raw = rows.get(Integer.parseInt(expected.get(i)[0]))[column].trim();
-                if (strings) {
-                    ((String[]) values)[i] = raw;
-                } else {
-                    ((double[]) values)[i] = raw.isEmpty() ? Double.NaN : Double.parseDouble(raw);
-                }
+                texts[i] = rows.get(Integer.parseInt(expected.get(i)[0]))[column].trim();
+                numbers[i] = strings || texts[i].isEmpty() ? Double.NaN : Double.parseDouble(texts[i]);
             }
-            inputs.put(name, values);
+            inputs.add(strings ? Tensor.column(name, texts) : Tensor.column(name, numbers));
         }
         return inputs;
     }

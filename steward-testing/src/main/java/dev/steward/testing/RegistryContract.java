@@ -89,14 +89,18 @@ public abstract class RegistryContract {
         artifacts = newArtifactStore();
         AuditLog audit = new AuditLog(Clock.systemUTC());
         datasets = new DatasetService(store, artifacts, reader(), audit, Clock.systemUTC());
-        registry = new RegistryService(store, artifacts, datasets, audit, (tx, type, objectType, objectId, data) -> published.add(type + " "
-                + objectId), Clock.systemUTC());
-        PromotionService.PackageEvaluator evaluator = (caller, pkg, dataset, label) -> {
+        registry = new RegistryService(store, artifacts, datasets, audit, (tx, type, objectType, objectId, data) -> {
+            published.add(type.wireName() + " " + objectId);
+            return "evt_test";
+        }, Clock.systemUTC());
+        PromotionService.PackageEvaluator evaluator = (caller, pkg, dataset, model, version) -> {
             evaluations.incrementAndGet();
             return new PromotionContext.Evaluation("run" + pkg.modelDigest().substring(0, 29), metricsByDigest.get(pkg.modelDigest()), false);
         };
-        promotions = new PromotionService(store, registry, datasets, audit, (tx, type, objectType, objectId, data) -> published.add(type + " "
-                + objectId), Clock.systemUTC(), new PolicyParser(PolicyParser.builtInKinds()), evaluator,
+        promotions = new PromotionService(store, registry, datasets, audit, (tx, type, objectType, objectId, data) -> {
+            published.add(type.wireName() + " " + objectId);
+            return "evt_test";
+        }, Clock.systemUTC(), new PolicyParser(PolicyParser.builtInKinds()), evaluator,
                 (pkg, rows, calls) -> new PromotionContext.Latency(0.2, 0.4, 3, calls));
         lineage = new LineageService(store, registry, promotions, new TrackingService(store, artifacts, audit, Clock.systemUTC()), datasets,
                 audit);

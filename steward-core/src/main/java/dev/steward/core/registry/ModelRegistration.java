@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steward.core.training.StoredPackage;
 import dev.steward.spi.Caller;
 import dev.steward.spi.StewardException;
+import dev.steward.spi.artifact.ArtifactRef;
+import dev.steward.spi.artifact.ArtifactStore;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -14,43 +18,24 @@ import java.util.regex.Pattern;
 
 /**
  * Registration from wherever a model comes from — a Steward training run, an ONNX graph built
- * anywhere (uploaded as a blob), an MLflow model folder in a run's artifacts — and the resolution
- * of model URIs ({@code models:/...}, {@code runs:/...}) to packages, for evaluation and serving.
- * Thread-safe.
+ * anywhere (uploaded as a blob), an MLflow model folder in a run's artifacts — through the
+ * {@link PackageImporter}, and the resolution of model URIs ({@code models:/...}, {@code runs:/...})
+ * to packages, for evaluation and serving. Thread-safe.
  */
 public final class ModelRegistration {
     /** MLflow artifact URIs of a run's folder: {@code runs:/<run>/<path>} or {@code mlflow-artifacts:/<experiment>/<run>/artifacts/<path>}. */
     private static final Pattern ARTIFACT_URI = Pattern.compile("mlflow-artifacts:/+(?:[0-9]+)/([0-9a-f]{32})/artifacts/(.+?)/*");
 
     private final RegistryService registry;
-    private final PackageSource packages;
+    private final PackageImporter importer;
+    private final ArtifactStore artifacts;
+    private final long maxGraphBytes;
 
-    public ModelRegistration(RegistryService registry, PackageSource packages) {
+    public ModelRegistration(RegistryService registry, PackageImporter importer, ArtifactStore artifacts, long maxGraphBytes) {
         this.registry = requireNonNull(registry, "registry is null");
-        this.packages = requireNonNull(packages, "packages is null");
-    }
-
-    /** Where packages come from (implemented over the package importer). */
-    public interface PackageSource {
-        /** The package a Steward training run keeps under {@code model/}. */
-        StoredPackage fromRun(String runId);
-
-        /** A folder of a run's artifacts: a Steward package, or an MLflow model (ONNX flavors only are servable). */
-        Imported fromArtifacts(String runId, String path);
-
-        /** An ONNX graph uploaded as a blob, with an optional signature document. */
-        StoredPackage fromOnnx(String onnxSha256, Optional<JsonNode> signature);
-    }
-
-    /** A folder that holds a servable package, or why it does not. */
-    public record Imported(Optional<StoredPackage> pkg, Optional<String> failure) {
-        public Imported {
-            requireNonNull(pkg, "pkg is null");
-            requireNonNull(failure, "failure is null");
-            if (pkg.isPresent() == failure.isPresent()) {
-                throw new IllegalArgumentException("exactly one of a package and a failure");
-            }
-        }
+        this.importer = requireNonNull(importer, "importer is null");
+        this.artifacts = requireNonNull(artifacts, "artifacts is null");
+        this.maxGraphBytes = maxGraphBytes;
     }
 
     /**
@@ -89,32 +74,37 @@ public final class ModelRegistration {
         }
         if (request.onnxSha256().isPresent()) {
             String sha = request.onnxSha256().get();
-            StoredPackage pkg = packages.fromOnnx(sha, request.signature());
+            StoredPackage pkg = importer.fromOnnx(graph(sha), request.signature().map(sig -> PackageImportOptions.parse(sig, "signature"))
+                    .orElse(PackageImportOptions.NONE));
             return registry.registerPackage(caller, name, pkg, new RegistryService.Source("onnx", "sha256:" + sha, Optional.empty()),
                     request.tags(), request.description(), createModel);
         }
         if (request.runId().isPresent()) {
             String runId = checkRunId(request.runId().get());
-            StoredPackage pkg = packages.fromRun(runId);
+            StoredPackage pkg = importer.fromRun(runId);
             return registry.registerPackage(caller, name, pkg, new RegistryService.Source("run", "runs:/" + runId + "/model", Optional.of(runId)),
                     request.tags(), request.description(), createModel);
         }
         String source = request.source().get();
         String[] folder = runFolder(source);
-        Imported imported = packages.fromArtifacts(folder[0], folder[1]);
+        PackageImportResult imported = importer.fromMlflowModel(folder[0], folder[1], PackageImportOptions.NONE);
         RegistryService.Source from = new RegistryService.Source("mlflow", source, Optional.of(folder[0]));
-        if (imported.pkg().isPresent()) {
-            return registry.registerPackage(caller, name, imported.pkg().get(), from, request.tags(), request.description(), createModel);
+        if (imported instanceof PackageImportResult.Ready ready) {
+            return registry.registerPackage(caller, name, ready.model(), from, request.tags(), request.description(), createModel);
         }
-        return registry.registerFailed(caller, name, from, imported.failure().orElseThrow(), request.tags(), request.description(), createModel);
+        return registry.registerFailed(caller, name, from, ((PackageImportResult.Failed) imported).message(), request.tags(),
+                request.description(), createModel);
     }
 
     /** The package a model URI names: a registered version's (which must be ready) or a run's. */
     public StoredPackage packageOf(String uri) {
         ModelUri parsed = ModelUri.parse(uri);
         if (parsed instanceof ModelUri.RunModel run) {
-            Imported imported = packages.fromArtifacts(run.runId(), run.path());
-            return imported.pkg().orElseThrow(() -> StewardException.invalid("model", imported.failure().orElseThrow()));
+            PackageImportResult imported = importer.fromMlflowModel(run.runId(), run.path(), PackageImportOptions.NONE);
+            if (imported instanceof PackageImportResult.Failed failed) {
+                throw StewardException.invalid("model", parsed + ": " + failed.message());
+            }
+            return ((PackageImportResult.Ready) imported).model();
         }
         RegistryService.VersionDetails version = registry.resolve((ModelUri.Registered) parsed);
         if (!version.version().ready()) {
@@ -138,6 +128,21 @@ public final class ModelRegistration {
         view.set("inputs", pkg.manifest().path("inputs"));
         view.set("outputs", pkg.manifest().path("outputs"));
         return view;
+    }
+
+    /** The bytes of an uploaded ONNX graph, bounded (ONNX Runtime holds the graph in memory to load it). */
+    private byte[] graph(String sha256) {
+        ArtifactRef ref = artifacts.stat(ArtifactRef.requireValidDigest(sha256)).orElseThrow(() -> StewardException.invalid("onnx_sha256",
+                "no blob with SHA-256 " + sha256 + ": upload the graph first (PUT /api/v1/artifacts)"));
+        if (ref.size() > maxGraphBytes) {
+            throw StewardException.invalid("onnx_sha256", "the graph is " + ref.size() + " bytes, more than the " + maxGraphBytes
+                    + " an import reads into memory");
+        }
+        try (InputStream in = artifacts.open(sha256)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw StewardException.internal("reading the uploaded graph " + sha256, e);
+        }
     }
 
     /** The run and folder of an artifact URI that MLflow clients register from. */

@@ -22,7 +22,7 @@ public final class ModelViews {
     }
 
     public static ObjectNode model(ModelDetails details) {
-        ObjectNode m = JSON.createObjectNode().put("name", details.model().name());
+        ObjectNode m = JSON.createObjectNode().put("id", details.model().id()).put("name", details.model().name());
         details.model().description().ifPresentOrElse(d -> m.put("description", d), () -> m.putNull("description"));
         m.put("created_at", iso(details.model().createdAt())).put("created_by", details.model().createdBy())
                 .put("updated_at", iso(details.model().updatedAt()));

@@ -24,6 +24,8 @@ import dev.steward.core.registry.policy.SafetyCriteria;
 import dev.steward.core.training.StoredPackage;
 import dev.steward.core.util.Digests;
 import dev.steward.core.util.Ids;
+import dev.steward.core.webhooks.EventPublisher;
+import dev.steward.core.webhooks.EventType;
 import dev.steward.spi.Caller;
 import dev.steward.spi.ErrorCode;
 import dev.steward.spi.Role;
@@ -63,13 +65,13 @@ public final class PromotionService {
     private final RegistryService registry;
     private final DatasetService datasets;
     private final AuditLog audit;
-    private final RegistryEvents events;
+    private final EventPublisher events;
     private final Clock clock;
     private final PolicyParser parser;
     private final PackageEvaluator evaluator;
     private final LatencyProbe latency;
 
-    public PromotionService(MetadataStore store, RegistryService registry, DatasetService datasets, AuditLog audit, RegistryEvents events,
+    public PromotionService(MetadataStore store, RegistryService registry, DatasetService datasets, AuditLog audit, EventPublisher events,
             Clock clock, PolicyParser parser, PackageEvaluator evaluator, LatencyProbe latency) {
         this.store = requireNonNull(store, "store is null");
         this.registry = requireNonNull(registry, "registry is null");
@@ -82,10 +84,10 @@ public final class PromotionService {
         this.latency = requireNonNull(latency, "latency is null");
     }
 
-    /** Runs a package through Steward's evaluator on a dataset version, keeping the evaluation as a run. */
+    /** Runs a package (of version {@code version} of model {@code model}) through Steward's evaluator on a dataset version, kept as a run. */
     @FunctionalInterface
     public interface PackageEvaluator {
-        PromotionContext.Evaluation evaluate(Caller caller, StoredPackage pkg, DatasetVersion dataset, String label);
+        PromotionContext.Evaluation evaluate(Caller caller, StoredPackage pkg, DatasetVersion dataset, String model, int version);
     }
 
     /** Measures load time and single-row latency of a package in the runtime. */
@@ -170,9 +172,9 @@ public final class PromotionService {
                 comment, caller.actor().id(), caller.actor().name(), clock.millis());
         store.write(tx -> {
             repo(tx).insertApprovalRequest(request);
-            audit.record(tx, caller, "approval.request", "model_version", versionId(name, number), Map.of("environment", environment,
-                    "request_id", request.id()));
-            events.publish(tx, "approval.requested", "model_version", versionId(name, number), data(caller).put("name", name)
+            RegistryService.auditVersion(audit, tx, caller, "approval.request", version.version().modelId(), name, number, Map.of("environment",
+                    environment, "request_id", request.id()));
+            events.publish(tx, EventType.APPROVAL_REQUESTED, "model_version", versionId(name, number), data(caller).put("name", name)
                     .put("version", number).put("environment", environment).put("request_id", request.id()));
             return null;
         });
@@ -220,9 +222,9 @@ public final class PromotionService {
             ApprovalRecord approval = new ApprovalRecord(Ids.randomHex("apv_", 8), request.id(), decision, comment, caller.actor().id(),
                     caller.actor().name(), caller.actor().role().wireName(), clock.millis());
             repo(tx).insertApproval(approval);
-            audit.record(tx, caller, decision.equals(ApprovalRecord.APPROVE) ? "approval.approve" : "approval.reject", "model_version",
-                    versionId(name, number), Map.of("environment", environment, "request_id", request.id(), "approval_id", approval.id()));
-            events.publish(tx, decision.equals(ApprovalRecord.APPROVE) ? "approval.approved" : "approval.rejected", "model_version",
+            RegistryService.auditVersion(audit, tx, caller, decision.equals(ApprovalRecord.APPROVE) ? "approval.approve" : "approval.reject",
+                    model.id(), name, number, Map.of("environment", environment, "request_id", request.id(), "approval_id", approval.id()));
+            events.publish(tx, decision.equals(ApprovalRecord.APPROVE) ? EventType.APPROVAL_APPROVED : EventType.APPROVAL_REJECTED, "model_version",
                     versionId(name, number), data(caller).put("name", name).put("version", number).put("environment", environment)
                             .put("request_id", request.id()).put("comment", comment.orElse("")));
             return approval;
@@ -321,14 +323,14 @@ public final class PromotionService {
             if (promoted) {
                 overrideReason.ifPresent(r -> details.put("override_reason", r));
                 move(tx, caller, model, number, environment, holder, PromotionRecord.PROMOTE, Optional.of(record.id()), overrideReason);
-                audit.record(tx, caller, overrideReason.isPresent() && !passed ? "promotion.override" : "promotion.promote", "model_version",
-                        versionId(name, number), details);
-                events.publish(tx, "promotion.succeeded", "model_version", versionId(name, number), data(caller).put("name", name)
+                RegistryService.auditVersion(audit, tx, caller, overrideReason.isPresent() && !passed ? "promotion.override" : "promotion.promote",
+                        model.id(), name, number, details);
+                events.publish(tx, EventType.PROMOTION_SUCCEEDED, "model_version", versionId(name, number), data(caller).put("name", name)
                         .put("version", number).put("environment", environment).put("report_id", record.id()).put("overridden", !passed)
                         .put("previous_version", holder.orElse(null)));
             } else {
-                audit.record(tx, caller, "promotion.refuse", "model_version", versionId(name, number), details);
-                events.publish(tx, "promotion.refused", "model_version", versionId(name, number), data(caller).put("name", name)
+                RegistryService.auditVersion(audit, tx, caller, "promotion.refuse", model.id(), name, number, details);
+                events.publish(tx, EventType.PROMOTION_REFUSED, "model_version", versionId(name, number), data(caller).put("name", name)
                         .put("version", number).put("environment", environment).put("report_id", record.id())
                         .set("failed", JSON.valueToTree(failed)));
             }
@@ -397,8 +399,8 @@ public final class PromotionService {
             if (!skipped.isEmpty()) {
                 details.put("skipped", String.join("; ", skipped));
             }
-            audit.record(tx, caller, "promotion.rollback", "model_version", versionId(name, target), details);
-            events.publish(tx, "promotion.rolled_back", "model_version", versionId(name, target), data(caller).put("name", name)
+            RegistryService.auditVersion(audit, tx, caller, "promotion.rollback", model.id(), name, target, details);
+            events.publish(tx, EventType.PROMOTION_ROLLED_BACK, "model_version", versionId(name, target), data(caller).put("name", name)
                     .put("environment", environment).put("from", current.orElse(null)).put("to", target).put("reason", reason)
                     .set("skipped", JSON.valueToTree(skipped)));
             return new RollbackOutcome(current, target, skipped);
@@ -509,7 +511,9 @@ public final class PromotionService {
                         e.getValue().isNumber() ? e.getValue().asDouble() : Double.NaN));
                 return new Evaluation(kept.get().runId(), metrics, true);
             }
-            Evaluation fresh = evaluator.evaluate(caller, pkg, dataset, "promotion of " + model.name() + " to " + environment);
+            int number = pkg.modelDigest().equals(candidatePackage().modelDigest()) ? candidate.version().version()
+                    : current.orElseThrow().version().version();
+            Evaluation fresh = evaluator.evaluate(caller, pkg, dataset, model.name(), number);
             ObjectNode metrics = JSON.createObjectNode();
             fresh.metrics().forEach((k, v) -> {
                 if (Double.isFinite(v)) {

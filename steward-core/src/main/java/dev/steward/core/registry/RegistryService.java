@@ -13,6 +13,8 @@ import dev.steward.core.tracking.PageToken;
 import dev.steward.core.training.ModelPackage;
 import dev.steward.core.training.StoredPackage;
 import dev.steward.core.util.Ids;
+import dev.steward.core.webhooks.EventPublisher;
+import dev.steward.core.webhooks.EventType;
 import dev.steward.spi.Caller;
 import dev.steward.spi.ErrorCode;
 import dev.steward.spi.StewardException;
@@ -55,10 +57,10 @@ public final class RegistryService {
     private final ArtifactStore artifacts;
     private final DatasetService datasets;
     private final AuditLog audit;
-    private final RegistryEvents events;
+    private final EventPublisher events;
     private final Clock clock;
 
-    public RegistryService(MetadataStore store, ArtifactStore artifacts, DatasetService datasets, AuditLog audit, RegistryEvents events,
+    public RegistryService(MetadataStore store, ArtifactStore artifacts, DatasetService datasets, AuditLog audit, EventPublisher events,
             Clock clock) {
         this.store = requireNonNull(store, "store is null");
         this.artifacts = requireNonNull(artifacts, "artifacts is null");
@@ -116,7 +118,7 @@ public final class RegistryService {
         store.write(tx -> {
             repo(tx).insertModel(model);
             audit.record(tx, caller, "registered_model.create", "registered_model", model.id(), Map.of("name", name));
-            events.publish(tx, "registered_model.created", "registered_model", name, data(caller).put("name", name));
+            events.publish(tx, EventType.REGISTERED_MODEL_CREATED, "registered_model", name, data(caller).put("name", name));
             return null;
         });
         return details(model);
@@ -172,7 +174,7 @@ public final class RegistryService {
             }
             repo(tx).deleteModel(model.id(), clock.millis());
             audit.record(tx, caller, "registered_model.delete", "registered_model", model.id(), Map.of("name", name));
-            events.publish(tx, "registered_model.deleted", "registered_model", name, data(caller).put("name", name));
+            events.publish(tx, EventType.REGISTERED_MODEL_DELETED, "registered_model", name, data(caller).put("name", name));
             return null;
         });
     }
@@ -263,7 +265,7 @@ public final class RegistryService {
                 model = new RegisteredModelRecord(Ids.randomHex("rm_", 8), name, Optional.empty(), Map.of(), now, caller.actor().id(), now);
                 repo.insertModel(model);
                 audit.record(tx, caller, "registered_model.create", "registered_model", model.id(), Map.of("name", name));
-                events.publish(tx, "registered_model.created", "registered_model", name, data(caller).put("name", name));
+                events.publish(tx, EventType.REGISTERED_MODEL_CREATED, "registered_model", name, data(caller).put("name", name));
             }
             int number = repo.nextVersion(model.id());
             ModelVersionRecord version = new ModelVersionRecord(model.id(), name, number, status, message, source.uri(), source.kind(),
@@ -281,10 +283,10 @@ public final class RegistryService {
                 details.put("manifest_sha256", p.manifestSha256());
                 details.put("model_digest", p.modelDigest());
             });
-            audit.record(tx, caller, "model_version.create", "model_version", versionId(name, number), details);
+            auditVersion(audit, tx, caller, "model_version.create", model.id(), name, number, details);
             ObjectNode payload = data(caller).put("name", name).put("version", number).put("status", status).put("source", source.uri());
             pkg.ifPresent(p -> payload.put("model_digest", p.modelDigest()));
-            events.publish(tx, "model_version.created", "model_version", versionId(name, number), payload);
+            events.publish(tx, EventType.MODEL_VERSION_CREATED, "model_version", versionId(name, number), payload);
             return version;
         });
         return new VersionDetails(created, List.of(), List.of());
@@ -368,9 +370,8 @@ public final class RegistryService {
                     changes.description().or(notes::description), changes.intendedUse().or(notes::intendedUse),
                     changes.limitations().or(notes::limitations)), clock.millis());
             repo(tx).updateVersion(updated);
-            audit.record(tx, caller, "model_version.update", "model_version", versionId(name, number), Map.of("name", name, "version",
-                    Integer.toString(number)));
-            events.publish(tx, "model_version.updated", "model_version", versionId(name, number), data(caller).put("name", name)
+            auditVersion(audit, tx, caller, "model_version.update", model.id(), name, number, Map.of());
+            events.publish(tx, EventType.MODEL_VERSION_UPDATED, "model_version", versionId(name, number), data(caller).put("name", name)
                     .put("version", number));
             return details(tx, updated);
         });
@@ -388,9 +389,8 @@ public final class RegistryService {
                         + "; roll back or promote another version first");
             }
             repo(tx).deleteVersion(model.id(), number, clock.millis());
-            audit.record(tx, caller, "model_version.delete", "model_version", versionId(name, number), Map.of("name", name, "version",
-                    Integer.toString(number)));
-            events.publish(tx, "model_version.deleted", "model_version", versionId(name, number), data(caller).put("name", name)
+            auditVersion(audit, tx, caller, "model_version.delete", model.id(), name, number, Map.of());
+            events.publish(tx, EventType.MODEL_VERSION_DELETED, "model_version", versionId(name, number), data(caller).put("name", name)
                     .put("version", number));
             return null;
         });
@@ -402,7 +402,7 @@ public final class RegistryService {
         store.write(tx -> {
             repo(tx).findVersion(model.id(), number).orElseThrow(() -> notFoundVersion(name, number));
             repo(tx).putVersionTag(model.id(), number, key, value);
-            audit.record(tx, caller, "model_version.tag", "model_version", versionId(name, number), Map.of("key", key));
+            auditVersion(audit, tx, caller, "model_version.tag", model.id(), name, number, Map.of("key", key));
             return null;
         });
     }
@@ -414,7 +414,7 @@ public final class RegistryService {
             if (!repo(tx).deleteVersionTag(model.id(), number, key)) {
                 throw StewardException.notFound("Model Version (name=" + name + ", version=" + number + ") has no tag '" + key + "'");
             }
-            audit.record(tx, caller, "model_version.untag", "model_version", versionId(name, number), Map.of("key", key));
+            auditVersion(audit, tx, caller, "model_version.untag", model.id(), name, number, Map.of("key", key));
             return null;
         });
     }
@@ -430,8 +430,7 @@ public final class RegistryService {
             if (archived) {
                 clearEnvironments(tx, caller, version, "archived");
             }
-            audit.record(tx, caller, archived ? "model_version.archive" : "model_version.unarchive", "model_version", versionId(name, number),
-                    Map.of("name", name, "version", Integer.toString(number)));
+            auditVersion(audit, tx, caller, archived ? "model_version.archive" : "model_version.unarchive", model.id(), name, number, Map.of());
             return details(tx, updated);
         });
     }
@@ -470,8 +469,8 @@ public final class RegistryService {
             details.put("reason", reason);
             details.put("environments_left", String.join(",", left));
             details.put("aliases_removed", String.join(",", aliases));
-            audit.record(tx, caller, "model_version.revoke", "model_version", versionId(name, number), details);
-            events.publish(tx, "model_version.revoked", "model_version", versionId(name, number), data(caller).put("name", name)
+            auditVersion(audit, tx, caller, "model_version.revoke", model.id(), name, number, details);
+            events.publish(tx, EventType.MODEL_VERSION_REVOKED, "model_version", versionId(name, number), data(caller).put("name", name)
                     .put("version", number).put("reason", reason).set("environments_left", JSON.valueToTree(left)));
             return details(tx, revoked);
         });
@@ -511,8 +510,8 @@ public final class RegistryService {
                         + version.statusMessage().map(m -> " (" + m + ")").orElse("") + ": only ready versions take aliases").withField("version");
             }
             repo(tx).setAlias(new AliasRecord(model.id(), alias, number, clock.millis(), caller.actor().id()));
-            audit.record(tx, caller, "model_version.alias_set", "model_version", versionId(name, number), Map.of("alias", alias));
-            events.publish(tx, "model_version.alias_set", "model_version", versionId(name, number), data(caller).put("name", name)
+            auditVersion(audit, tx, caller, "model_version.alias_set", model.id(), name, number, Map.of("alias", alias));
+            events.publish(tx, EventType.MODEL_VERSION_ALIAS_SET, "model_version", versionId(name, number), data(caller).put("name", name)
                     .put("version", number).put("alias", alias));
             return details(tx, version);
         });
@@ -529,8 +528,8 @@ public final class RegistryService {
             int version = repo(tx).aliases(model.id()).stream().filter(a -> a.alias().equals(alias)).findFirst()
                     .orElseThrow(() -> notFoundAlias(name, alias)).version();
             repo(tx).deleteAlias(model.id(), alias);
-            audit.record(tx, caller, "model_version.alias_delete", "model_version", versionId(name, version), Map.of("alias", alias));
-            events.publish(tx, "model_version.alias_deleted", "model_version", versionId(name, version), data(caller).put("name", name)
+            auditVersion(audit, tx, caller, "model_version.alias_delete", model.id(), name, version, Map.of("alias", alias));
+            events.publish(tx, EventType.MODEL_VERSION_ALIAS_DELETED, "model_version", versionId(name, version), data(caller).put("name", name)
                     .put("version", version).put("alias", alias));
             return null;
         });
@@ -606,6 +605,19 @@ public final class RegistryService {
     }
 
     // ---- shared helpers ----------------------------------------------------------------------
+
+    /**
+     * Audits a change to a version under its registered model (object type {@code registered_model},
+     * the model's id), so that one query tells a model's whole story in order; the details name the
+     * model and version.
+     */
+    static void auditVersion(AuditLog audit, StoreTransaction tx, Caller caller, String action, String modelId, String name, int version,
+            Map<String, String> details) {
+        Map<String, String> all = new TreeMap<>(details);
+        all.put("name", name);
+        all.put("version", Integer.toString(version));
+        audit.record(tx, caller, action, "registered_model", modelId, all);
+    }
 
     static RegistryRepository repo(StoreTransaction tx) {
         return tx.repository(RegistryRepository.class);

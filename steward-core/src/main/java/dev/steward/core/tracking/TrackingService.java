@@ -473,11 +473,16 @@ public final class TrackingService {
                 .toList();
     }
 
-    /** Opens a file of a run's artifacts ({@code path} relative to the run's artifact root). */
-    public InputStream openRunArtifact(RunInfo info, String path) {
+    /** A file of a run's artifacts ({@code path} relative to the run's artifact root): the blob it names. */
+    public ArtifactFile statRunArtifact(RunInfo info, String path) {
         String root = ArtifactPaths.treeRoot(info.artifactUri()).orElseThrow(() -> StewardException.notFound("run " + info.runId()
                 + " keeps its artifacts at " + info.artifactUri() + ", outside Steward's artifact store"));
-        return openArtifact(statArtifact(root + "/" + ArtifactPaths.file(path)));
+        return statArtifact(root + "/" + ArtifactPaths.file(path));
+    }
+
+    /** Opens a file of a run's artifacts ({@code path} relative to the run's artifact root). */
+    public InputStream openRunArtifact(RunInfo info, String path) {
+        return openArtifact(statRunArtifact(info, path));
     }
 
     /** Stores a file at {@code path} relative to a run's artifact root (which must be in Steward's artifact tree). */

@@ -2,19 +2,21 @@ package dev.steward.core.training;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.steward.core.data.DatasetService;
 import dev.steward.core.eval.ClassificationMetrics;
 import dev.steward.core.eval.Evaluation;
 import dev.steward.core.tracking.TrackingService;
-import dev.steward.core.util.Digests;
 import dev.steward.spi.Caller;
+import dev.steward.spi.ErrorCode;
 import dev.steward.spi.StewardException;
+import dev.steward.spi.artifact.ArtifactStore;
 import dev.steward.spi.data.ColumnSummary;
+import dev.steward.spi.data.ColumnType;
 import dev.steward.spi.data.DatasetVersion;
 import dev.steward.spi.serving.ModelRuntime;
+import dev.steward.spi.serving.Tensor;
 import dev.steward.spi.tracking.DatasetInput;
 import dev.steward.spi.tracking.KeyValue;
 import dev.steward.spi.tracking.Metric;
@@ -24,30 +26,43 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Evaluates a packaged model on a dataset version the way serving runs it: the ONNX graph in the
- * {@link ModelRuntime}, fed the raw columns the manifest names, scored against the target the
- * model was trained on with the standard metric set. The result is kept as an evaluation run in
- * the model's experiment (metrics, the dataset version as input, {@code evaluation.json}), so
- * every evaluation is tracked and audited. Thread-safe.
+ * Evaluates a model package on a dataset version the way serving runs it: the ONNX graph in the
+ * {@link ModelRuntime}, fed the dataset's raw columns as its {@link ModelSignature} maps them to
+ * typed tensors, scored against the target column with the standard metric set. The result is kept
+ * as an evaluation run (metrics, the dataset version as input, {@code evaluation.json}), so every
+ * evaluation is tracked and audited. Evaluation is deterministic and trains nothing: evaluating a
+ * package twice on the same version gives two runs with the same metrics. Thread-safe.
  */
 public final class ModelEvaluator {
+    /** Tags of every evaluation run, so that evaluations of a package on a version can be found again. */
+    public static final String MODEL_DIGEST_TAG = "steward.model.digest";
+    public static final String PACKAGE_DIGEST_TAG = "steward.package.digest";
+    public static final String DATASET_TAG = "steward.evaluation.dataset";
+    public static final String DATASET_DIGEST_TAG = "steward.evaluation.dataset_sha256";
+    public static final String MODEL_RUN_TAG = "steward.evaluation.model_run_id";
+
     private static final int BATCH = 10_000;
     private static final int CALIBRATION_BINS = 10;
 
     private final TrackingService tracking;
     private final DatasetService datasets;
+    private final ArtifactStore artifacts;
     private final ModelRuntime runtime;
 
-    public ModelEvaluator(TrackingService tracking, DatasetService datasets, ModelRuntime runtime) {
+    public ModelEvaluator(TrackingService tracking, DatasetService datasets, ArtifactStore artifacts, ModelRuntime runtime) {
         this.tracking = requireNonNull(tracking, "tracking is null");
         this.datasets = requireNonNull(datasets, "datasets is null");
+        this.artifacts = requireNonNull(artifacts, "artifacts is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
     }
 
@@ -55,51 +70,70 @@ public final class ModelEvaluator {
     public record Result(String evaluationRunId, ObjectNode report) {
     }
 
+    /**
+     * Where an evaluation run is kept and how it is labelled (the registry names the model version
+     * it evaluates in {@code tags}). Steward adds its own tags ({@value #MODEL_DIGEST_TAG},
+     * {@value #PACKAGE_DIGEST_TAG}, {@value #DATASET_TAG}, {@value #DATASET_DIGEST_TAG}), which win over
+     * tags of the same key.
+     */
+    public record EvaluationRun(String experimentId, String runName, List<KeyValue> tags) {
+        public EvaluationRun {
+            requireNonNull(experimentId, "experimentId is null");
+            requireNonNull(runName, "runName is null");
+            tags = List.copyOf(tags);
+        }
+    }
+
+    /** Evaluates the package a training run keeps under {@code model/}; the evaluation run joins the model's experiment. */
     public Result evaluate(Caller caller, String modelRunId, String datasetName, int versionNumber, Optional<String> overrideReason) {
         requireNonNull(caller, "caller is null");
         Run modelRun = tracking.getRun(modelRunId);
-        JsonNode manifest = ModelPackage.readManifest(read(modelRun, ModelPackage.MANIFEST));
-        byte[] onnx = read(modelRun, ModelPackage.ONNX);
-        String digest = Digests.sha256Hex(onnx);
-        if (!digest.equals(manifest.path("model_digest").asText())) {
-            throw StewardException.of(dev.steward.spi.ErrorCode.DATA_CORRUPTED, "the ONNX graph of run " + modelRunId + " has digest " + digest
-                    + " but its manifest says " + manifest.path("model_digest").asText());
+        StoredPackage model = ModelPackage.ofRun(tracking, modelRun.info(), ModelPackage.DIRECTORY);
+        EvaluationRun run = new EvaluationRun(modelRun.info().experimentId(), "evaluate-" + modelRun.info().runName(),
+                List.of(new KeyValue(MODEL_RUN_TAG, modelRunId)));
+        return evaluate(caller, model, datasetName, versionNumber, overrideReason, run, Optional.of(modelRunId));
+    }
+
+    /** Evaluates any stored package (trained by Steward or imported) and keeps the evaluation as {@code run} says. */
+    public Result evaluate(Caller caller, StoredPackage model, String datasetName, int versionNumber, Optional<String> overrideReason,
+            EvaluationRun run) {
+        return evaluate(caller, model, datasetName, versionNumber, overrideReason, run, Optional.empty());
+    }
+
+    private Result evaluate(Caller caller, StoredPackage model, String datasetName, int versionNumber, Optional<String> overrideReason,
+            EvaluationRun run, Optional<String> modelRunId) {
+        requireNonNull(caller, "caller is null");
+        requireNonNull(model, "model is null");
+        requireNonNull(datasetName, "datasetName is null");
+        requireNonNull(overrideReason, "overrideReason is null");
+        requireNonNull(run, "run is null");
+        String digest = model.modelDigest();
+        if (!digest.equals(model.manifest().path("model_digest").asText())) {
+            throw StewardException.of(ErrorCode.DATA_CORRUPTED, "the ONNX graph " + digest + " is not the one the manifest names ("
+                    + model.manifest().path("model_digest").asText() + ")");
         }
+        ModelSignature signature = ModelSignature.of(model.manifest());
         DatasetVersion version = datasets.requireUsable(caller, datasets.version(datasetName, versionNumber), "evaluation", overrideReason);
-        boolean classification = !manifest.path("task").asText().equals("regression");
-        String target = manifest.at("/training_data/0/target").asText();
+        String where = datasetName + " version " + versionNumber;
+        String target = signature.target().orElseThrow(() -> StewardException.invalid("target", "the model package names no target column"
+                + " to score against; import it again with a target"));
+        boolean classification = signature.classification();
         Map<String, ColumnSummary> columns = new HashMap<>();
         version.columns().forEach(c -> columns.put(c.name(), c));
-        Map<String, Boolean> read = new LinkedHashMap<>();
-        for (JsonNode input : manifest.get("inputs")) {
-            String name = input.get("name").asText();
-            ColumnSummary column = columns.get(name);
-            boolean categorical = input.get("datatype").asText().equals("BYTES");
-            if (column == null) {
-                throw StewardException.invalid("dataset", "the model needs the column '" + name + "', which " + datasetName + " version "
-                        + versionNumber + " does not have");
-            }
-            if (!categorical && !column.type().numeric()) {
-                throw StewardException.invalid("dataset", "the model needs '" + name + "' to be numeric, but in " + datasetName + " version "
-                        + versionNumber + " it is " + column.type().name().toLowerCase());
-            }
-            read.put(name, categorical);
-        }
+        Map<String, Boolean> read = inputColumns(signature, version, columns, where);
         ColumnSummary targetColumn = columns.get(target);
         if (targetColumn == null) {
-            throw StewardException.invalid("dataset", "the model was trained to predict '" + target + "', which " + datasetName + " version "
-                    + versionNumber + " does not have");
+            throw StewardException.invalid("dataset", "the model predicts '" + target + "', which " + where + " does not have");
         }
         if (!classification && !targetColumn.type().numeric()) {
             throw StewardException.invalid("dataset", "the target '" + target + "' must be numeric for a regression model");
         }
-        read.put(target, classification);
+        readAs(read, target, classification);
         TrainingTable table = new TrainingTable(read, version.rowCount());
         datasets.scan(version, version.columns().stream().filter(c -> read.containsKey(c.name())).toList(), table);
-        checkCategories(manifest, table);
+        checkCategories(signature, table);
 
-        List<String> classes = new ArrayList<>();
-        manifest.path("classes").forEach(c -> classes.add(c.asText()));
+        List<String> classes = signature.classes();
         Map<String, Integer> classIndex = new HashMap<>();
         for (int k = 0; k < classes.size(); k++) {
             classIndex.put(classes.get(k), k);
@@ -136,14 +170,14 @@ public final class ModelEvaluator {
                     + classes);
         }
         if (rows.isEmpty()) {
-            throw StewardException.invalid("dataset", datasetName + " version " + versionNumber + " has no row with a value of '" + target + "'");
+            throw StewardException.invalid("dataset", where + " has no row with a value of '" + target + "'");
         }
-        double[][] scores = score(onnx, manifest, table, rows, classification);
+        double[][] scores = score(graph(model), signature, table, rows);
         int n = rows.size();
         Map<String, Double> metrics;
         ObjectNode report = ModelPackage.JSON.createObjectNode();
         if (classification) {
-            int[] y = java.util.Arrays.copyOf(labels, n);
+            int[] y = Arrays.copyOf(labels, n);
             metrics = Evaluation.classification(y, scores, classes.size());
             ArrayNode matrix = report.putArray("confusion_matrix");
             for (long[] row : ClassificationMetrics.confusionMatrix(y, Evaluation.argmax(scores), classes.size())) {
@@ -175,7 +209,7 @@ public final class ModelEvaluator {
             for (int i = 0; i < n; i++) {
                 predictions[i] = scores[i][0];
             }
-            metrics = Evaluation.regression(java.util.Arrays.copyOf(values, n), predictions);
+            metrics = Evaluation.regression(Arrays.copyOf(values, n), predictions);
         }
         ObjectNode metricNode = report.putObject("metrics");
         metrics.forEach((k, v) -> {
@@ -185,13 +219,19 @@ public final class ModelEvaluator {
                 metricNode.putNull(k);
             }
         });
-        report.put("model_run_id", modelRunId).put("model_digest", digest).put("task", manifest.path("task").asText())
+        modelRunId.ifPresent(id -> report.put("model_run_id", id));
+        report.put("model_digest", digest).put("package_digest", model.manifestBlob().sha256()).put("task", signature.task().wireName())
                 .put("dataset", datasetName).put("version", versionNumber).put("dataset_sha256", version.sha256()).put("rows", n)
                 .put("rows_without_target", table.rows() - n).put("target", target).put("runtime", runtime.version());
 
-        Run evaluationRun = tracking.createRun(caller, modelRun.info().experimentId(), Optional.empty(), Optional.empty(), List.of(
-                new KeyValue("steward.evaluation.model_run_id", modelRunId), new KeyValue("steward.model.digest", digest)),
-                Optional.of("evaluate-" + modelRun.info().runName()));
+        Map<String, String> tags = new LinkedHashMap<>();
+        run.tags().forEach(t -> tags.put(t.key(), t.value()));
+        tags.put(MODEL_DIGEST_TAG, digest);
+        tags.put(PACKAGE_DIGEST_TAG, model.manifestBlob().sha256());
+        tags.put(DATASET_TAG, datasetName + "@" + versionNumber);
+        tags.put(DATASET_DIGEST_TAG, version.sha256());
+        Run evaluationRun = tracking.createRun(caller, run.experimentId(), Optional.empty(), Optional.empty(),
+                tags.entrySet().stream().map(e -> new KeyValue(e.getKey(), e.getValue())).toList(), Optional.of(run.runName()));
         String runId = evaluationRun.info().runId();
         report.put("evaluation_run_id", runId);
         tracking.logInputs(caller, runId, List.of(new DatasetInput(datasetName, version.sha256(), "steward", "steward:dataset/" + datasetName + "/"
@@ -200,8 +240,10 @@ public final class ModelEvaluator {
         long now = System.currentTimeMillis();
         List<Metric> logged = new ArrayList<>();
         metrics.forEach((k, v) -> logged.add(new Metric(k, v, now, 0)));
-        tracking.logBatch(caller, runId, logged, List.of(new KeyValue("model_run_id", modelRunId), new KeyValue("dataset", datasetName + "@"
-                + versionNumber)), List.of());
+        List<KeyValue> params = new ArrayList<>();
+        modelRunId.ifPresent(id -> params.add(new KeyValue("model_run_id", id)));
+        params.add(new KeyValue("dataset", datasetName + "@" + versionNumber));
+        tracking.logBatch(caller, runId, logged, params, List.of());
         try {
             tracking.putRunArtifact(caller, runId, "evaluation.json", new ByteArrayInputStream(ModelPackage.JSON.writerWithDefaultPrettyPrinter()
                     .writeValueAsBytes(report)), Long.MAX_VALUE);
@@ -212,70 +254,150 @@ public final class ModelEvaluator {
         return new Result(runId, report);
     }
 
-    private byte[] read(Run run, String file) {
-        try (InputStream in = tracking.openRunArtifact(run.info(), ModelPackage.DIRECTORY + "/" + file)) {
-            return in.readAllBytes();
-        } catch (StewardException e) {
-            if (e.code() == dev.steward.spi.ErrorCode.RESOURCE_DOES_NOT_EXIST) {
-                throw StewardException.invalid("run_id", "run " + run.info().runId() + " has no model package (" + ModelPackage.DIRECTORY + "/"
-                        + file + " is missing); train one with a train job");
+    /** Records how a column is read (as text or as numbers); one column cannot feed inputs that need both. */
+    /** Which columns the graph's inputs read, and whether each is read as text, checked against the version's schema. */
+    private static Map<String, Boolean> inputColumns(ModelSignature signature, DatasetVersion version, Map<String, ColumnSummary> columns,
+            String where) {
+        Map<String, Boolean> read = new LinkedHashMap<>();
+        for (ModelSignature.Input input : signature.inputs()) {
+            for (String name : input.columns()) {
+                ColumnSummary column = columns.get(name);
+                if (column == null) {
+                    throw StewardException.invalid("dataset", "the model needs the column '" + name + "' (input " + input.name() + "), which " + where
+                            + " does not have");
+                }
+                boolean asText = TensorFeed.readsText(input.datatype());
+                boolean fits = switch (input.datatype()) {
+                    case BYTES -> true;
+                    case BOOL -> column.type() == ColumnType.BOOLEAN;
+                    case FP32, FP64, INT32, INT64 -> column.type().numeric();
+                };
+                if (!fits) {
+                    throw StewardException.invalid("dataset", "the model needs '" + name + "' to be " + (asText ? "boolean" : "numeric") + " (input "
+                            + input.name() + " is " + input.datatype() + "), but in " + where + " it is " + column.type().name().toLowerCase());
+                }
+                readAs(read, name, asText);
             }
-            throw e;
+        }
+        return read;
+    }
+
+    private static void readAs(Map<String, Boolean> read, String column, boolean asText) {
+        Boolean before = read.put(column, asText);
+        if (before != null && before != asText) {
+            throw StewardException.invalid("dataset", "the column '" + column + "' would have to be read both as numbers and as text (it feeds"
+                    + " inputs of different datatypes, or is also the target)");
+        }
+    }
+
+    /** Load time and single-row latency of a package in the runtime. */
+    public record Latency(double p50Millis, double p99Millis, double loadMillis, int calls) {
+    }
+
+    /**
+     * Loads a package's graph and calls it {@code calls} times with one row each, the rows taken
+     * in turn from the first rows of a dataset version (after a few calls that warm the session
+     * up and are not counted).
+     */
+    public Latency latency(StoredPackage model, DatasetVersion version, int calls) {
+        requireNonNull(model, "model is null");
+        requireNonNull(version, "version is null");
+        if (calls < 1) {
+            throw new IllegalArgumentException("calls must be positive: " + calls);
+        }
+        ModelSignature signature = ModelSignature.of(model.manifest());
+        Map<String, ColumnSummary> columns = new HashMap<>();
+        version.columns().forEach(c -> columns.put(c.name(), c));
+        Map<String, Boolean> read = inputColumns(signature, version, columns, version.datasetName() + " version " + version.version());
+        TrainingTable table = new TrainingTable(read, version.rowCount());
+        datasets.scan(version, version.columns().stream().filter(c -> read.containsKey(c.name())).toList(), table);
+        if (table.rows() == 0) {
+            throw StewardException.invalid("dataset", version.datasetName() + " version " + version.version() + " has no rows to call the model with");
+        }
+        TensorFeed feed = new TensorFeed(signature.inputs(), table);
+        long fixed = signature.inputs().stream().mapToLong(ModelSignature.Input::fixedBatch).filter(b -> b > 0).findFirst().orElse(0);
+        int size = fixed > 0 ? Math.toIntExact(fixed) : 1;
+        byte[] onnx = graph(model);
+        long loadStart = System.nanoTime();
+        try (ModelRuntime.LoadedModel loaded = runtime.load(onnx)) {
+            double load = (System.nanoTime() - loadStart) / 1e6;
+            Set<String> outputs = Set.of(signature.outputs().get(0).name());
+            int rows = Math.min(table.rows(), 1000);
+            int[] indexes = new int[size];
+            int warmUp = Math.min(20, calls);
+            double[] times = new double[calls];
+            for (int call = -warmUp; call < calls; call++) {
+                int row = Math.floorMod(call, rows);
+                java.util.Arrays.fill(indexes, row);
+                List<Tensor> inputs = feed.batch(indexes, size);
+                long start = System.nanoTime();
+                loaded.run(inputs, outputs);
+                if (call >= 0) {
+                    times[call] = (System.nanoTime() - start) / 1e6;
+                }
+            }
+            java.util.Arrays.sort(times);
+            return new Latency(times[(calls - 1) / 2], times[Math.min(calls - 1, (int) Math.ceil(0.99 * calls) - 1)], load, calls);
+        }
+    }
+
+    private byte[] graph(StoredPackage model) {
+        try (InputStream in = artifacts.open(model.onnxBlob().sha256())) {
+            return in.readAllBytes();
         } catch (IOException e) {
-            throw StewardException.internal("reading " + file + " of run " + run.info().runId(), e);
+            throw StewardException.internal("reading the ONNX graph " + model.modelDigest(), e);
         }
     }
 
     /** Columns declared {@code unknown_categories: error} must hold only training categories (or be missing). */
-    private static void checkCategories(JsonNode manifest, TrainingTable table) {
-        for (JsonNode input : manifest.get("inputs")) {
-            if (!input.path("unknown_categories").asText().equals("error")) {
+    private static void checkCategories(ModelSignature signature, TrainingTable table) {
+        for (ModelSignature.Input input : signature.inputs()) {
+            if (!input.refusesUnknownCategories()) {
                 continue;
             }
-            java.util.Set<String> known = new java.util.HashSet<>();
-            input.get("categories").forEach(c -> known.add(c.asText()));
-            for (String value : table.strings(input.get("name").asText())) {
-                if (!value.isEmpty() && !known.contains(value)) {
-                    throw StewardException.invalid("dataset", "'" + input.get("name").asText() + "' holds the category '" + value
-                            + "', unseen in training, and the model refuses unknown categories (handle_unknown: error)");
+            Set<String> known = new HashSet<>(input.categories());
+            for (String column : input.columns()) {
+                for (String value : table.strings(column)) {
+                    if (!value.isEmpty() && !known.contains(value)) {
+                        throw StewardException.invalid("dataset", "'" + column + "' holds the category '" + value
+                                + "', unseen in training, and the model refuses unknown categories (handle_unknown: error)");
+                    }
                 }
             }
         }
     }
 
-    private double[][] score(byte[] onnx, JsonNode manifest, TrainingTable table, List<Integer> rows, boolean classification) {
+    /** The scores of {@code rows}: class probabilities, or the prediction as a single column. */
+    private double[][] score(byte[] onnx, ModelSignature signature, TrainingTable table, List<Integer> rows) {
+        ModelSignature.Output output = signature.output(signature.classification() ? ModelSignature.Role.PROBABILITIES
+                : ModelSignature.Role.PREDICTION).orElseThrow();
+        int width = signature.classification() ? signature.classes().size() : 1;
+        // A graph exported with a fixed batch size (torch.onnx.export without dynamic axes) gets batches of exactly that size.
+        long fixed = signature.inputs().stream().mapToLong(ModelSignature.Input::fixedBatch).filter(b -> b > 0).findFirst().orElse(0);
+        int batch = fixed > 0 ? Math.toIntExact(fixed) : BATCH;
         double[][] scores = new double[rows.size()][];
+        Set<String> wanted = Set.of(output.name());
+        TensorFeed feed = new TensorFeed(signature.inputs(), table);
         try (ModelRuntime.LoadedModel model = runtime.load(onnx)) {
-            for (int start = 0; start < rows.size(); start += BATCH) {
-                int end = Math.min(rows.size(), start + BATCH);
-                Map<String, Object> inputs = new HashMap<>();
-                for (JsonNode input : manifest.get("inputs")) {
-                    String name = input.get("name").asText();
-                    if (input.get("datatype").asText().equals("BYTES")) {
-                        String[] source = table.strings(name);
-                        String[] batch = new String[end - start];
-                        for (int i = start; i < end; i++) {
-                            batch[i - start] = source[rows.get(i)];
-                        }
-                        inputs.put(name, batch);
-                    } else {
-                        double[] source = table.numbers(name);
-                        double[] batch = new double[end - start];
-                        for (int i = start; i < end; i++) {
-                            batch[i - start] = source[rows.get(i)];
-                        }
-                        inputs.put(name, batch);
-                    }
+            int[] indexes = new int[batch];
+            for (int start = 0; start < rows.size(); start += batch) {
+                int end = Math.min(rows.size(), start + batch);
+                int size = fixed > 0 ? batch : end - start;
+                for (int i = 0; i < size; i++) {
+                    // The last rows are repeated to fill a fixed batch; their scores are dropped.
+                    indexes[i] = rows.get(Math.min(start + i, end - 1));
                 }
-                Map<String, Object> out = model.run(inputs);
-                if (classification) {
-                    double[][] probabilities = (double[][]) out.get("probabilities");
-                    System.arraycopy(probabilities, 0, scores, start, probabilities.length);
-                } else {
-                    double[] predictions = (double[]) out.get("prediction");
-                    for (int i = 0; i < predictions.length; i++) {
-                        scores[start + i] = new double[] {predictions[i]};
+                Tensor out = model.run(feed.batch(indexes, size), wanted).get(output.name());
+                if (out.size() != size * width) {
+                    throw StewardException.invalid("model", "the graph's output " + output.name() + " has the shape " + Arrays.toString(out.shape())
+                            + " for " + size + " rows, where the package expects " + width + " value(s) per row");
+                }
+                for (int i = 0; i < end - start; i++) {
+                    double[] row = new double[width];
+                    for (int k = 0; k < width; k++) {
+                        row[k] = out.number(i * width + k);
                     }
+                    scores[start + i] = row;
                 }
             }
         }

@@ -1,16 +1,25 @@
 package dev.steward.core.training;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.steward.core.tracking.TrackingService;
 import dev.steward.core.util.Digests;
 import dev.steward.core.util.StewardVersion;
+import dev.steward.spi.ErrorCode;
+import dev.steward.spi.StewardException;
+import dev.steward.spi.artifact.ArtifactRef;
 import dev.steward.spi.data.ColumnSummary;
 import dev.steward.spi.data.DatasetVersion;
+import dev.steward.spi.tracking.ArtifactFile;
+import dev.steward.spi.tracking.RunInfo;
 import dev.steward.spi.training.FittedColumn;
 import dev.steward.spi.training.FittedStep;
 import dev.steward.spi.training.TrainedModel;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,38 +45,83 @@ public final class ModelPackage {
     /**
      * Reads and checks a manifest of any format version up to {@link #FORMAT_VERSION}: every
      * field serving and evaluation rely on must be there. Packages of older versions stay readable
-     * forever (a golden package of each version is kept as a test fixture).
+     * forever (a golden package of each version is kept as a test fixture). Packages Steward
+     * trained feed FP64 or BYTES columns; imported graphs ({@code origin} in the manifest) may
+     * take any {@link dev.steward.spi.serving.Datatype} and must have a complete
+     * {@link ModelSignature}.
      */
-    public static com.fasterxml.jackson.databind.JsonNode readManifest(byte[] content) {
-        com.fasterxml.jackson.databind.JsonNode m;
+    public static JsonNode readManifest(byte[] content) {
+        JsonNode m;
         try {
             m = JSON.readTree(content);
-        } catch (java.io.IOException e) {
-            throw dev.steward.spi.StewardException.of(dev.steward.spi.ErrorCode.DATA_CORRUPTED, "the model manifest is not JSON: " + e.getMessage());
+        } catch (IOException e) {
+            throw StewardException.of(ErrorCode.DATA_CORRUPTED, "the model manifest is not JSON: " + e.getMessage());
         }
         if (m == null || !m.isObject() || !m.path("format").asText().equals("steward-model")) {
-            throw dev.steward.spi.StewardException.of(dev.steward.spi.ErrorCode.DATA_CORRUPTED, "not a Steward model manifest (format is not steward-model)");
+            throw StewardException.of(ErrorCode.DATA_CORRUPTED, "not a Steward model manifest (format is not steward-model)");
         }
         int version = m.path("format_version").asInt(-1);
         if (version < 1 || version > FORMAT_VERSION) {
-            throw dev.steward.spi.StewardException.invalid("format_version", "model package format version " + version
+            throw StewardException.invalid("format_version", "model package format version " + version
                     + " is not one this Steward reads (1 to " + FORMAT_VERSION + "); upgrade Steward to read it");
         }
-        for (String field : java.util.List.of("model_digest", "task", "inputs", "outputs", "training_data")) {
+        for (String field : List.of("model_digest", "task", "inputs", "outputs", "training_data")) {
             if (m.path(field).isMissingNode() || m.path(field).isNull()) {
-                throw dev.steward.spi.StewardException.of(dev.steward.spi.ErrorCode.DATA_CORRUPTED, "the model manifest lacks '" + field + "'");
+                throw StewardException.of(ErrorCode.DATA_CORRUPTED, "the model manifest lacks '" + field + "'");
             }
         }
-        for (com.fasterxml.jackson.databind.JsonNode input : m.get("inputs")) {
-            if (!input.path("name").isTextual() || !java.util.List.of("FP64", "BYTES").contains(input.path("datatype").asText())) {
-                throw dev.steward.spi.StewardException.of(dev.steward.spi.ErrorCode.DATA_CORRUPTED, "the model manifest has an input without a name or"
+        if (ModelSignature.imported(m)) {
+            // A graph from elsewhere may take any datatype Steward runs; its signature must say how to feed and read it.
+            ModelSignature.of(m);
+            return m;
+        }
+        for (JsonNode input : m.get("inputs")) {
+            if (!input.path("name").isTextual() || !List.of("FP64", "BYTES").contains(input.path("datatype").asText())) {
+                throw StewardException.of(ErrorCode.DATA_CORRUPTED, "the model manifest has an input without a name or"
                         + " with a datatype other than FP64 or BYTES: " + input);
             }
         }
         if (!m.path("task").asText().equals("regression") && !m.path("classes").isArray()) {
-            throw dev.steward.spi.StewardException.of(dev.steward.spi.ErrorCode.DATA_CORRUPTED, "the manifest of a classifier lacks 'classes'");
+            throw StewardException.of(ErrorCode.DATA_CORRUPTED, "the manifest of a classifier lacks 'classes'");
         }
         return m;
+    }
+
+    /**
+     * The package a run keeps in {@code directory} of its artifacts (a training run: {@value #DIRECTORY}): its manifest read and
+     * checked, and its graph's digest checked against the manifest's {@code model_digest}.
+     *
+     * @throws StewardException {@code INVALID_PARAMETER_VALUE} on {@code run_id} when the run holds no package there,
+     *     {@code DATA_CORRUPTED} when the graph is not the one the manifest names
+     */
+    public static StoredPackage ofRun(TrackingService tracking, RunInfo run, String directory) {
+        ArtifactFile manifestFile = file(tracking, run, directory, MANIFEST);
+        ArtifactFile onnxFile = file(tracking, run, directory, ONNX);
+        JsonNode manifest;
+        try (InputStream in = tracking.openArtifact(manifestFile)) {
+            manifest = readManifest(in.readAllBytes());
+        } catch (IOException e) {
+            throw StewardException.internal("reading the model manifest of run " + run.runId(), e);
+        }
+        if (!onnxFile.sha256().equals(manifest.path("model_digest").asText())) {
+            throw StewardException.of(ErrorCode.DATA_CORRUPTED, "the ONNX graph of run " + run.runId() + " has digest " + onnxFile.sha256()
+                    + " but its manifest says " + manifest.path("model_digest").asText());
+        }
+        return new StoredPackage(new ArtifactRef(manifestFile.sha256(), manifestFile.size()), new ArtifactRef(onnxFile.sha256(), onnxFile.size()),
+                manifest);
+    }
+
+    private static ArtifactFile file(TrackingService tracking, RunInfo run, String directory, String file) {
+        String path = directory.isEmpty() ? file : directory + "/" + file;
+        try {
+            return tracking.statRunArtifact(run, path);
+        } catch (StewardException e) {
+            if (e.code() == ErrorCode.RESOURCE_DOES_NOT_EXIST) {
+                throw StewardException.invalid("run_id", "run " + run.runId() + " has no model package (" + path
+                        + " is missing); train one with a train job");
+            }
+            throw e;
+        }
     }
 
     static ObjectNode manifest(TrainingPlan plan, List<FittedColumn> columns, List<String> classes, TrainedModel model, Map<String, Double> metrics,

@@ -10,6 +10,7 @@ import dev.steward.store.jdbc.JdbcStoreConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -50,6 +51,10 @@ public final class ConfigLoader {
         defaults.put("jobs.directory", "${home}/jobs");
         defaults.put("jobs.training-isolation", "process");
         defaults.put("jobs.lease-seconds", "30");
+        defaults.put("webhooks.timeout-ms", "10000");
+        defaults.put("webhooks.max-attempts", "30");
+        defaults.put("webhooks.max-age-hours", "24");
+        defaults.put("webhooks.retry-base-ms", "1000");
         return defaults;
     }
 
@@ -112,8 +117,11 @@ public final class ConfigLoader {
         }
         JobsConfig jobs = new JobsConfig(concurrency == 0 ? Runtime.getRuntime().availableProcessors() : concurrency,
                 Path.of(typed.string("jobs.directory")).toAbsolutePath().normalize(), isolation.equals("process"),
-                java.time.Duration.ofSeconds(typed.integer("jobs.lease-seconds", 3, 3600)));
-        return new StewardConfig(absoluteHome, server, store, typed.string("artifacts.url"), jobs);
+                Duration.ofSeconds(typed.integer("jobs.lease-seconds", 3, 3600)));
+        WebhooksConfig webhooks = new WebhooksConfig(Duration.ofMillis(typed.longValue("webhooks.timeout-ms", 100, 600_000)),
+                typed.integer("webhooks.max-attempts", 1, 1000), Duration.ofHours(typed.integer("webhooks.max-age-hours", 1, 24 * 30)),
+                Duration.ofMillis(typed.longValue("webhooks.retry-base-ms", 1, 3_600_000)));
+        return new StewardConfig(absoluteHome, server, store, typed.string("artifacts.url"), jobs, webhooks);
     }
 
     private static void put(Map<String, String> values, Map<String, String> sources, String key, String value, String source) {

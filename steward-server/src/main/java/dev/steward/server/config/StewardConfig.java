@@ -13,14 +13,17 @@ import java.nio.file.Path;
  * @param store metadata store settings
  * @param artifactsUrl where artifacts live: a path or {@code file:} URL
  * @param jobs the job queue
+ * @param webhooks webhook delivery
  */
-public record StewardConfig(Path home, ServerConfig server, JdbcStoreConfig store, String artifactsUrl, JobsConfig jobs) {
+public record StewardConfig(Path home, ServerConfig server, JdbcStoreConfig store, String artifactsUrl, JobsConfig jobs,
+        WebhooksConfig webhooks) {
     public StewardConfig {
         requireNonNull(home, "home is null");
         requireNonNull(server, "server is null");
         requireNonNull(store, "store is null");
         requireNonNull(artifactsUrl, "artifactsUrl is null");
         requireNonNull(jobs, "jobs is null");
+        requireNonNull(webhooks, "webhooks is null");
     }
 
     /** The file holding the admin token created on first start. */

@@ -8,20 +8,22 @@ import dev.steward.spi.registry.RegistryRepository;
 import dev.steward.spi.store.AuditRepository;
 import dev.steward.spi.store.TokenRepository;
 import dev.steward.spi.tracking.TrackingRepository;
+import dev.steward.spi.webhooks.WebhookRepository;
 import java.util.Map;
 import java.util.function.Function;
 
 /** Which class implements each store port. Each feature adds its ports here. */
 final class JdbcRepositories {
-    private static final Map<Class<?>, Function<JdbcContext, ?>> FACTORIES = Map.of(
-            AuditRepository.class, JdbcAuditRepository::new,
-            TokenRepository.class, JdbcTokenRepository::new,
-            TrackingRepository.class, JdbcTrackingRepository::new,
-            DatasetRepository.class, JdbcDatasetRepository::new,
-            ValidationRepository.class, JdbcValidationRepository::new,
-            JobRepository.class, JdbcJobRepository::new,
-            ArtifactReferences.class, JdbcArtifactReferences::new,
-            RegistryRepository.class, JdbcRegistryRepository::new);
+    private static final Map<Class<?>, Function<JdbcContext, ?>> FACTORIES = Map.ofEntries(
+            Map.entry(AuditRepository.class, JdbcAuditRepository::new),
+            Map.entry(TokenRepository.class, JdbcTokenRepository::new),
+            Map.entry(TrackingRepository.class, JdbcTrackingRepository::new),
+            Map.entry(DatasetRepository.class, JdbcDatasetRepository::new),
+            Map.entry(ValidationRepository.class, JdbcValidationRepository::new),
+            Map.entry(JobRepository.class, JdbcJobRepository::new),
+            Map.entry(ArtifactReferences.class, JdbcArtifactReferences::new),
+            Map.entry(RegistryRepository.class, JdbcRegistryRepository::new),
+            Map.entry(WebhookRepository.class, JdbcWebhookRepository::new));
 
     private JdbcRepositories() {}
 

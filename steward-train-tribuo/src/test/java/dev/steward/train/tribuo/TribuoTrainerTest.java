@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.steward.runtime.onnx.OnnxModelRuntime;
 import dev.steward.spi.serving.ModelRuntime;
+import dev.steward.spi.serving.Tensor;
 import dev.steward.spi.training.FittedColumn;
 import dev.steward.spi.training.FittedStep;
 import dev.steward.spi.training.Task;
@@ -13,6 +14,7 @@ import dev.steward.spi.training.TrainingRequest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -76,17 +78,18 @@ class TribuoTrainerTest {
                 List.of("x", "flag", "colour=blue", "colour=green", "colour=red"), features, target, features, target, 0,
                 TrainingRequest.IterationListener.NONE, () -> false));
         try (ModelRuntime.LoadedModel loaded = RUNTIME.load(model.onnx())) {
-            Map<String, Object> out = loaded.run(Map.of("x", x, "flag", flag, "colour", colour));
+            Map<String, Tensor> out = loaded.run(List.of(Tensor.column("x", x), Tensor.column("flag", flag), Tensor.column("colour", colour)),
+                    Set.of(task.classification() ? "probabilities" : "prediction"));
             double[][] expected = model.validationScores();
             if (task.classification()) {
-                double[][] probabilities = (double[][]) out.get("probabilities");
+                double[] probabilities = out.get("probabilities").doubles();
                 for (int i = 0; i < ROWS; i++) {
                     for (int k = 0; k < 3; k++) {
-                        assertThat(probabilities[i][k]).as("row %d class %d", i, k).isCloseTo(expected[i][k], within(1e-5));
+                        assertThat(probabilities[i * 3 + k]).as("row %d class %d", i, k).isCloseTo(expected[i][k], within(1e-5));
                     }
                 }
             } else {
-                double[] predictions = (double[]) out.get("prediction");
+                double[] predictions = out.get("prediction").doubles();
                 for (int i = 0; i < ROWS; i++) {
                     assertThat(predictions[i]).as("row %d", i).isCloseTo(expected[i][0], within(1e-5 * Math.abs(expected[i][0])));
                 }
