@@ -95,6 +95,8 @@ public final class MlflowRegistryRoutes implements Routes {
         models(router);
         aliases(router);
         versions(router);
+        // Last, because the request fuzzer walks the routes in the order they are declared: the others find what it seeded.
+        renamesAndDeletions(router);
     }
 
     private void models(Router router) {
@@ -106,20 +108,11 @@ public final class MlflowRegistryRoutes implements Routes {
         });
         router.get(MODELS + "/get", Access.VIEWER, ctx ->
                 wire.ok(ctx, new RegisteredModelResponse(RegisteredModelJson.of(stages.model(required(ctx, "name"))))));
-        router.post(MODELS + "/rename", Access.EDITOR, ctx -> {
-            RenameRegisteredModel request = wire.read(ctx, RenameRegisteredModel.class);
-            wire.ok(ctx, new RegisteredModelResponse(RegisteredModelJson.of(stages.listed(registry.renameModel(Authenticator.caller(ctx),
-                    present("name", request.name()), present("new_name", request.newName()))))));
-        });
         router.patch(MODELS + "/update", Access.EDITOR, ctx -> {
             UpdateRegisteredModel request = wire.read(ctx, UpdateRegisteredModel.class);
             // As in MLflow, an absent description clears it.
             wire.ok(ctx, new RegisteredModelResponse(RegisteredModelJson.of(stages.listed(registry.updateModel(Authenticator.caller(ctx),
                     present("name", request.name()), Optional.ofNullable(request.description()))))));
-        });
-        router.delete(MODELS + "/delete", Access.EDITOR, ctx -> {
-            registry.deleteModel(Authenticator.caller(ctx), present("name", wire.read(ctx, RegisteredModelName.class).name()));
-            wire.ok(ctx, new Empty());
         });
         router.get(MODELS + "/search", Access.VIEWER, ctx -> {
             Page<ModelStages.Listed> page = stages.searchModels(ctx.queryParam("filter"), ctx.queryParams("order_by"),
@@ -186,11 +179,6 @@ public final class MlflowRegistryRoutes implements Routes {
             wire.ok(ctx, new ModelVersionResponse(ModelVersionJson.of(registry.updateVersion(Authenticator.caller(ctx),
                     present("name", request.name()), version(request.version()), notes))));
         });
-        router.delete(VERSIONS + "/delete", Access.EDITOR, ctx -> {
-            ModelVersionId request = wire.read(ctx, ModelVersionId.class);
-            registry.deleteVersion(Authenticator.caller(ctx), present("name", request.name()), version(request.version()));
-            wire.ok(ctx, new Empty());
-        });
         router.get(VERSIONS + "/search", Access.VIEWER, ctx -> {
             Page<VersionDetails> page = registry.searchVersions(ctx.queryParam("filter"), ctx.queryParams("order_by"),
                     maxResults(ctx, MAX_VERSION_RESULTS).map(n -> Math.min(n, VERSION_PAGE)).orElse(null), ctx.queryParam("page_token"));
@@ -216,6 +204,23 @@ public final class MlflowRegistryRoutes implements Routes {
         });
         router.get(VERSIONS + "/get-download-uri", Access.VIEWER, ctx ->
                 wire.ok(ctx, new DownloadUriResponse(downloadUri(ctx, registry.version(required(ctx, "name"), version(ctx))))));
+    }
+
+    private void renamesAndDeletions(Router router) {
+        router.post(MODELS + "/rename", Access.EDITOR, ctx -> {
+            RenameRegisteredModel request = wire.read(ctx, RenameRegisteredModel.class);
+            wire.ok(ctx, new RegisteredModelResponse(RegisteredModelJson.of(stages.listed(registry.renameModel(Authenticator.caller(ctx),
+                    present("name", request.name()), present("new_name", request.newName()))))));
+        });
+        router.delete(VERSIONS + "/delete", Access.EDITOR, ctx -> {
+            ModelVersionId request = wire.read(ctx, ModelVersionId.class);
+            registry.deleteVersion(Authenticator.caller(ctx), present("name", request.name()), version(request.version()));
+            wire.ok(ctx, new Empty());
+        });
+        router.delete(MODELS + "/delete", Access.EDITOR, ctx -> {
+            registry.deleteModel(Authenticator.caller(ctx), present("name", wire.read(ctx, RegisteredModelName.class).name()));
+            wire.ok(ctx, new Empty());
+        });
     }
 
     /**
