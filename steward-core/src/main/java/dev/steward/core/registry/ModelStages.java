@@ -120,7 +120,8 @@ public final class ModelStages {
             if (!held.isEmpty()) {
                 throw StewardException.invalidState("Model Version (name=" + name + ", version=" + number + ") holds " + String.join(" and ",
                         held) + "; Steward empties an environment only by archiving or revoking its holder: archive this version, promote"
-                        + " another one or roll " + held.get(0) + " back (steward models rollback " + name + " --env " + held.get(0) + ")");
+                        + " another one or roll " + held.get(0) + " back (POST /api/v1/models/" + name + "/environments/" + held.get(0)
+                        + "/rollback)");
             }
             return version.version().archived() ? registry.archive(caller, name, number, false) : version;
         }
@@ -149,7 +150,7 @@ public final class ModelStages {
             }
         }
         return StewardException.invalidState("Model Version (name=" + name + ", version=" + number + ") was not moved to " + stage
-                + ": the promotion to " + report.environment() + " failed " + String.join("; ", failed) + ". Promotion report " + report.id()
+                + ": the promotion to " + report.environment() + " failed on " + String.join("; ", failed) + ". Promotion report " + report.id()
                 + " (GET /api/v1/promotion-reports/" + report.id() + ") has the evidence.");
     }
 }
