@@ -11,8 +11,9 @@ public final class Bench {
             case "tracking" -> TrackingBenchmark.main(parts.length > 1 ? parts[1].split(",") : new String[0]);
             case "data" -> DataBenchmark.main(parts.length > 1 ? new String[] {parts[1]} : new String[0]);
             case "training" -> TrainingBenchmark.main(parts.length > 1 ? new String[] {parts[1]} : new String[0]);
+            case "registry" -> RegistryBenchmark.main(new String[0]);
             default -> {
-                System.err.println("unknown benchmark '" + which + "'; available: tracking, data, training");
+                System.err.println("unknown benchmark '" + which + "'; available: tracking, data, training, registry");
                 System.exit(2);
             }
         }

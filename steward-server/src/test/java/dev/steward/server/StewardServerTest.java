@@ -220,9 +220,15 @@ class StewardServerTest {
         JsonNode doc = json(http.get("/api/v1/openapi.json", null));
 
         assertThat(doc.get("openapi").asText()).startsWith("3.");
-        assertThat(doc.get("paths").fieldNames()).toIterable()
-                .contains("/health", "/api/v1/tokens", "/api/v1/tokens/{id}", "/api/v1/audit", "/api/v1/audit/verify", "/api/v1/artifacts",
-                        "/api/v1/experiments", "/api/v1/experiments/{id}", "/api/v1/runs", "/api/v1/runs/{id}", "/api/v1/runs/{id}/log");
+        assertThat(doc.get("paths").fieldNames()).toIterable().contains("/health");
+        java.util.List<String> undocumented = new java.util.ArrayList<>();
+        for (dev.steward.server.http.Route route : server.routes()) {
+            if (route.path().startsWith("/api/v1/") && doc.at("/paths/" + route.path().replace("~", "~0").replace("/", "~1") + "/"
+                    + route.method().toLowerCase(java.util.Locale.ROOT)).isMissingNode()) {
+                undocumented.add(route.method() + " " + route.path());
+            }
+        }
+        assertThat(undocumented).as("native routes missing from openapi.json").isEmpty();
     }
 
     @Test
