@@ -2,6 +2,7 @@ package dev.steward.server;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.steward.core.registry.ModelStages;
 import dev.steward.core.util.Digests;
 import dev.steward.server.api.ArtifactRoutes;
 import dev.steward.server.api.AuditRoutes;
@@ -12,6 +13,7 @@ import dev.steward.server.http.HttpServer;
 import dev.steward.server.http.Json;
 import dev.steward.server.http.Route;
 import dev.steward.server.http.Routes;
+import dev.steward.server.mlflow.MlflowRegistryRoutes;
 import dev.steward.server.mlflow.MlflowRoutes;
 import dev.steward.server.api.TrackingRoutes;
 import dev.steward.server.api.DatasetRoutes;
@@ -97,6 +99,8 @@ public final class StewardServer implements AutoCloseable {
                 new AuditRoutes(steward.store(), steward.audit(), json),
                 new ArtifactRoutes(steward.artifacts(), steward.collector(), steward.config().server().maxArtifactBytes(), json),
                 new MlflowRoutes(steward.tracking(), json, steward.config().server().maxArtifactBytes()),
+                new MlflowRegistryRoutes(steward.registry(), new ModelStages(steward.registry(), steward.promotions()), steward.registration(),
+                        steward.tracking(), json),
                 new TrackingRoutes(steward.tracking(), json),
                 new DatasetRoutes(steward.datasets(), json, steward.config().home().resolve("tmp"),
                         steward.config().server().maxArtifactBytes()),

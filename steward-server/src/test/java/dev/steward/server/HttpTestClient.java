@@ -20,6 +20,11 @@ public final class HttpTestClient {
         return send(builder(path, token).GET());
     }
 
+    /** A GET whose answer is bytes (a blob, a download). */
+    public HttpResponse<byte[]> getBytes(String path, String token) {
+        return send(builder(path, token).GET(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     public HttpResponse<String> post(String path, String token, String json) {
         return send(builder(path, token).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
@@ -32,9 +37,18 @@ public final class HttpTestClient {
         return send(builder(path, token).DELETE());
     }
 
+    /** A request with a JSON body under any method: MLflow's clients send one with PATCH and DELETE too. */
+    public HttpResponse<String> send(String method, String path, String token, String json) {
+        return send(builder(path, token).header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     public HttpResponse<String> send(HttpRequest.Builder builder) {
+        return send(builder, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest.Builder builder, HttpResponse.BodyHandler<T> body) {
         try {
-            return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(builder.build(), body);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -52,11 +52,12 @@ class RequestFuzzTest {
     private static final int REQUESTS_PER_ROUTE = Integer.getInteger("steward.fuzz.requests", 150);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Pattern PATH_PARAM = Pattern.compile("\\{(\\w+)}|<(\\w+)>");
-    /** Field names of MLflow's REST API (service.proto), whose routes the OpenAPI document does not list. */
+    /** Field names of MLflow's REST API (service.proto, model_registry.proto), whose routes the OpenAPI document does not list. */
     private static final List<String> MLFLOW_FIELDS = List.of("experiment_id", "experiment_ids", "experiment_name", "name", "new_name",
             "artifact_location", "tags", "key", "value", "run_id", "run_uuid", "run_name", "user_id", "start_time", "end_time", "status",
             "timestamp", "step", "metrics", "params", "datasets", "dataset", "digest", "source_type", "source", "schema", "profile",
-            "filter", "max_results", "order_by", "page_token", "view_type", "run_view_type", "metric_key", "path");
+            "filter", "max_results", "order_by", "page_token", "view_type", "run_view_type", "metric_key", "path", "version", "stage",
+            "stages", "alias", "archive_existing_versions", "description", "run_link");
     /**
      * Strings that break parsers. Command jobs run their {@code command} through a shell, so none of
      * these may do anything as a command but fail (or, for "true", succeed) at once; and none may
@@ -119,7 +120,10 @@ class RequestFuzzTest {
         return (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     }
 
-    /** An experiment with a run (metrics, params, tags, an artifact), a blob, a dataset version with a validation report, a job and a spare token. */
+    /**
+     * An experiment with a run (metrics, params, tags, an artifact, an MLflow model), a registered model with a version of that
+     * model and an alias, a blob, a dataset version with a validation report, a job and a spare token.
+     */
     private void seed() throws IOException {
         String experiment = created(send("POST", "/api/v1/experiments", "application/json", bytes("{\"name\": \"fuzz\"}"))).get("id").asText();
         String run = created(send("POST", "/api/v1/runs", "application/json",
@@ -128,6 +132,18 @@ class RequestFuzzTest {
                 + " \"step\": 1}], \"params\": {\"lr\": \"0.1\"}, \"tags\": {\"team\": \"fuzz\"}}")));
         String artifactPath = experiment + "/" + run + "/artifacts/notes/readme.txt";
         ok(send("PUT", "/api/2.0/mlflow-artifacts/artifacts/" + artifactPath, "application/octet-stream", bytes("seed notes")));
+        String model = "mlflow-artifacts:/" + experiment + "/" + run + "/artifacts/model";
+        for (String file : List.of("MLmodel", "model.onnx")) {
+            try (InputStream in = RequestFuzzTest.class.getResourceAsStream("/model/external/mlflow-onnx/" + file)) {
+                ok(send("PUT", "/api/2.0/mlflow-artifacts/artifacts/" + experiment + "/" + run + "/artifacts/model/" + file,
+                        "application/octet-stream", in.readAllBytes()));
+            }
+        }
+        ok(send("POST", "/api/2.0/mlflow/registered-models/create", "application/json", bytes("{\"name\": \"fuzz\"}")));
+        ok(send("POST", "/api/2.0/mlflow/model-versions/create", "application/json", bytes("{\"name\": \"fuzz\", \"source\": \"" + model
+                + "\"}")));
+        ok(send("POST", "/api/2.0/mlflow/registered-models/alias", "application/json", bytes("{\"name\": \"fuzz\", \"alias\":"
+                + " \"champion\", \"version\": \"1\"}")));
         String blob = created(send("PUT", "/api/v1/artifacts", "application/octet-stream", bytes("seed blob"))).get("sha256").asText();
         byte[] penguins;
         try (InputStream in = RequestFuzzTest.class.getResourceAsStream("/data/penguins.csv")) {
@@ -145,7 +161,7 @@ class RequestFuzzTest {
                 .at("/token/id").asText();
         real.addAll(List.of(experiment, "0", run, "loss", "lr", "team", artifactPath, experiment + "/" + run + "/artifacts", "notes", blob,
                 "penguins", "1", version.get("sha256").asText(), version.get("id").asText(), "fuzz-suite", report, job, token, "species",
-                "sex", "body_mass_g", "fuzz", "Default"));
+                "sex", "body_mass_g", "fuzz", "Default", model, "champion"));
     }
 
     @ParameterizedTest(name = "on {0}")
@@ -434,8 +450,13 @@ class RequestFuzzTest {
                 case "key", "metric_key" -> nodes.textNode(pick(List.of("loss", "lr", "team", "k" + fresh++)));
                 case "value" -> random.nextBoolean() ? nodes.numberNode(0.5) : nodes.textNode("v");
                 case "timestamp", "start_time", "end_time", "from", "to" -> nodes.numberNode(1_700_000_000_000L + random.nextInt(1000));
-                case "step", "priority", "suite_version", "version", "from_version", "reference", "current", "offset" ->
-                        nodes.numberNode(random.nextInt(3));
+                case "step", "priority", "suite_version", "from_version", "reference", "current", "offset" -> nodes.numberNode(random.nextInt(3));
+                // MLflow's registry sends version numbers as strings.
+                case "version" -> mlflow ? nodes.textNode(Integer.toString(random.nextInt(3))) : nodes.numberNode(random.nextInt(3));
+                case "stage" -> nodes.textNode(pick(List.of("Staging", "Production", "Archived", "None", "production")));
+                case "stages" -> nodes.arrayNode().add(pick(List.of("Staging", "Production", "Archived", "None")));
+                case "alias" -> nodes.textNode(pick(List.of("champion", "production", "fuzz-" + fresh++)));
+                case "archive_existing_versions" -> nodes.booleanNode(random.nextBoolean());
                 case "max_results", "max_bytes", "bins" -> nodes.numberNode(1 + random.nextInt(20));
                 case "alpha" -> nodes.numberNode(0.05);
                 case "status" -> nodes.textNode(pick(List.of("FINISHED", "RUNNING", "KILLED", "queued", "failed")));

@@ -68,6 +68,10 @@ public final class ModelRegistration {
         if (request.signature().isPresent() && request.onnxSha256().isEmpty()) {
             throw StewardException.invalid("signature", "a signature goes with an uploaded ONNX graph (onnx_sha256)");
         }
+        if (!createModel) {
+            // An unknown model is the error (MLflow's), before the source is read and its package stored for nothing.
+            registry.find(name);
+        }
         if (request.onnxSha256().isPresent()) {
             String sha = request.onnxSha256().get();
             StoredPackage pkg = importer.fromOnnx(graph(sha), request.signature().map(sig -> PackageImportOptions.parse(sig, "signature"))

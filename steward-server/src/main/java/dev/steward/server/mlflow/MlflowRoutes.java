@@ -1,5 +1,9 @@
 package dev.steward.server.mlflow;
 
+import static dev.steward.server.mlflow.MlflowWire.integer;
+import static dev.steward.server.mlflow.MlflowWire.pairs;
+import static dev.steward.server.mlflow.MlflowWire.present;
+import static dev.steward.server.mlflow.MlflowWire.required;
 import static java.util.Objects.requireNonNull;
 
 import dev.steward.core.tracking.ArtifactEntry;
@@ -39,11 +43,9 @@ import dev.steward.server.mlflow.MlflowJson.SearchRuns;
 import dev.steward.server.mlflow.MlflowJson.SearchRunsResponse;
 import dev.steward.server.mlflow.MlflowJson.SetExperimentTag;
 import dev.steward.server.mlflow.MlflowJson.SetTag;
-import dev.steward.server.mlflow.MlflowJson.Tag;
 import dev.steward.server.mlflow.MlflowJson.UpdateExperiment;
 import dev.steward.server.mlflow.MlflowJson.UpdateRun;
 import dev.steward.server.mlflow.MlflowJson.UpdateRunResponse;
-import dev.steward.spi.StewardException;
 import dev.steward.spi.tracking.ArtifactFile;
 import dev.steward.spi.tracking.DatasetInput;
 import dev.steward.spi.tracking.Experiment;
@@ -66,12 +68,12 @@ public final class MlflowRoutes implements Routes {
     private static final String ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts";
 
     private final TrackingService tracking;
-    private final Json json;
+    private final MlflowWire wire;
     private final long maxArtifactBytes;
 
     public MlflowRoutes(TrackingService tracking, Json json, long maxArtifactBytes) {
         this.tracking = requireNonNull(tracking, "tracking is null");
-        this.json = requireNonNull(json, "json is null");
+        this.wire = new MlflowWire(json);
         this.maxArtifactBytes = maxArtifactBytes;
     }
 
@@ -84,130 +86,130 @@ public final class MlflowRoutes implements Routes {
 
     private void experiments(Router router) {
         router.post(API + "/experiments/create", Access.EDITOR, ctx -> {
-            CreateExperiment request = read(ctx, CreateExperiment.class);
+            CreateExperiment request = wire.read(ctx, CreateExperiment.class);
             String id = tracking.createExperiment(Authenticator.caller(ctx), request.name(), Optional.ofNullable(request.artifactLocation()),
                     pairs(request.tags()));
-            ok(ctx, new CreateExperimentResponse(id));
+            wire.ok(ctx, new CreateExperimentResponse(id));
         });
         router.get(API + "/experiments/get", Access.VIEWER, ctx ->
-                ok(ctx, new ExperimentResponse(ExperimentJson.of(tracking.getExperiment(required(ctx, "experiment_id"))))));
+                wire.ok(ctx, new ExperimentResponse(ExperimentJson.of(tracking.getExperiment(required(ctx, "experiment_id"))))));
         router.get(API + "/experiments/get-by-name", Access.VIEWER, ctx ->
-                ok(ctx, new ExperimentResponse(ExperimentJson.of(tracking.getExperimentByName(required(ctx, "experiment_name"))))));
-        router.post(API + "/experiments/search", Access.VIEWER, ctx -> searchExperiments(ctx, read(ctx, SearchExperiments.class)));
+                wire.ok(ctx, new ExperimentResponse(ExperimentJson.of(tracking.getExperimentByName(required(ctx, "experiment_name"))))));
+        router.post(API + "/experiments/search", Access.VIEWER, ctx -> searchExperiments(ctx, wire.read(ctx, SearchExperiments.class)));
         router.get(API + "/experiments/search", Access.VIEWER, ctx -> searchExperiments(ctx, new SearchExperiments(
                 Requests.query(ctx, "max_results").map(v -> integer("max_results", v)).orElse(null),
                 ctx.queryParam("page_token"), ctx.queryParam("filter"), ctx.queryParams("order_by"), ctx.queryParam("view_type"))));
         router.post(API + "/experiments/update", Access.EDITOR, ctx -> {
-            UpdateExperiment request = read(ctx, UpdateExperiment.class);
+            UpdateExperiment request = wire.read(ctx, UpdateExperiment.class);
             tracking.renameExperiment(Authenticator.caller(ctx), present("experiment_id", request.experimentId()),
                     present("new_name", request.newName()));
-            ok(ctx, new Empty());
+            wire.ok(ctx, new Empty());
         });
         router.post(API + "/experiments/delete", Access.EDITOR, ctx -> {
-            tracking.deleteExperiment(Authenticator.caller(ctx), present("experiment_id", read(ctx, ExperimentId.class).experimentId()));
-            ok(ctx, new Empty());
+            tracking.deleteExperiment(Authenticator.caller(ctx), present("experiment_id", wire.read(ctx, ExperimentId.class).experimentId()));
+            wire.ok(ctx, new Empty());
         });
         router.post(API + "/experiments/restore", Access.EDITOR, ctx -> {
-            tracking.restoreExperiment(Authenticator.caller(ctx), present("experiment_id", read(ctx, ExperimentId.class).experimentId()));
-            ok(ctx, new Empty());
+            tracking.restoreExperiment(Authenticator.caller(ctx), present("experiment_id", wire.read(ctx, ExperimentId.class).experimentId()));
+            wire.ok(ctx, new Empty());
         });
         router.post(API + "/experiments/set-experiment-tag", Access.EDITOR, ctx -> {
-            SetExperimentTag request = read(ctx, SetExperimentTag.class);
+            SetExperimentTag request = wire.read(ctx, SetExperimentTag.class);
             tracking.setExperimentTag(Authenticator.caller(ctx), present("experiment_id", request.experimentId()),
                     new KeyValue(present("key", request.key()), present("value", request.value())));
-            ok(ctx, new Empty());
+            wire.ok(ctx, new Empty());
         });
     }
 
     private void searchExperiments(Context ctx, SearchExperiments request) {
         Page<Experiment> page = tracking.searchExperiments(viewType(request.viewType(), "view_type"), request.filter(),
                 request.orderBy() == null ? List.of() : request.orderBy(), request.maxResults(), request.pageToken());
-        ok(ctx, new SearchExperimentsResponse(page.items().isEmpty() ? null : page.items().stream().map(ExperimentJson::of).toList(),
+        wire.ok(ctx, new SearchExperimentsResponse(page.items().isEmpty() ? null : page.items().stream().map(ExperimentJson::of).toList(),
                 page.nextPageToken().orElse(null)));
     }
 
     private void runs(Router router) {
         router.post(API + "/runs/create", Access.EDITOR, ctx -> {
-            CreateRun request = read(ctx, CreateRun.class);
+            CreateRun request = wire.read(ctx, CreateRun.class);
             Run run = tracking.createRun(Authenticator.caller(ctx), request.experimentId(), Optional.ofNullable(request.userId()),
                     Optional.ofNullable(request.startTime()), pairs(request.tags()), Optional.ofNullable(request.runName()));
-            ok(ctx, new RunResponse(RunJson.of(run)));
+            wire.ok(ctx, new RunResponse(RunJson.of(run)));
         });
         router.get(API + "/runs/get", Access.VIEWER, ctx ->
-                ok(ctx, new RunResponse(RunJson.of(tracking.getRun(runId(ctx.queryParam("run_id"), ctx.queryParam("run_uuid")))))));
+                wire.ok(ctx, new RunResponse(RunJson.of(tracking.getRun(runId(ctx.queryParam("run_id"), ctx.queryParam("run_uuid")))))));
         router.post(API + "/runs/update", Access.EDITOR, ctx -> {
-            UpdateRun request = read(ctx, UpdateRun.class);
+            UpdateRun request = wire.read(ctx, UpdateRun.class);
             var info = tracking.updateRun(Authenticator.caller(ctx), runId(request.runId(), request.runUuid()),
                     Optional.ofNullable(request.status()).map(RunStatus::parse), Optional.ofNullable(request.endTime()),
                     Optional.ofNullable(request.runName()));
-            ok(ctx, new UpdateRunResponse(RunInfoJson.of(info)));
+            wire.ok(ctx, new UpdateRunResponse(RunInfoJson.of(info)));
         });
         router.post(API + "/runs/delete", Access.EDITOR, ctx -> {
-            RunId request = read(ctx, RunId.class);
+            RunId request = wire.read(ctx, RunId.class);
             tracking.deleteRun(Authenticator.caller(ctx), runId(request.runId(), request.runUuid()));
-            ok(ctx, new Empty());
+            wire.ok(ctx, new Empty());
         });
         router.post(API + "/runs/restore", Access.EDITOR, ctx -> {
-            RunId request = read(ctx, RunId.class);
+            RunId request = wire.read(ctx, RunId.class);
             tracking.restoreRun(Authenticator.caller(ctx), runId(request.runId(), request.runUuid()));
-            ok(ctx, new Empty());
+            wire.ok(ctx, new Empty());
         });
         router.post(API + "/runs/search", Access.VIEWER, ctx -> {
-            SearchRuns request = read(ctx, SearchRuns.class);
+            SearchRuns request = wire.read(ctx, SearchRuns.class);
             Page<Run> page = tracking.searchRuns(request.experimentIds() == null ? List.of() : request.experimentIds(), request.filter(),
                     viewType(request.runViewType(), "run_view_type"), request.maxResults(),
                     request.orderBy() == null ? List.of() : request.orderBy(), request.pageToken());
-            ok(ctx, new SearchRunsResponse(page.items().isEmpty() ? null : page.items().stream().map(RunJson::of).toList(),
+            wire.ok(ctx, new SearchRunsResponse(page.items().isEmpty() ? null : page.items().stream().map(RunJson::of).toList(),
                     page.nextPageToken().orElse(null)));
         });
         router.post(API + "/runs/log-metric", Access.EDITOR, ctx -> {
-            LogMetric request = read(ctx, LogMetric.class);
+            LogMetric request = wire.read(ctx, LogMetric.class);
             tracking.logMetric(Authenticator.caller(ctx), runId(request.runId(), request.runUuid()), new Metric(present("key", request.key()),
                     present("value", request.value()), present("timestamp", request.timestamp()),
                     request.step() == null ? 0 : request.step()));
-            ok(ctx, new Empty());
+            wire.ok(ctx, new Empty());
         });
         router.post(API + "/runs/log-parameter", Access.EDITOR, ctx -> {
-            LogParam request = read(ctx, LogParam.class);
+            LogParam request = wire.read(ctx, LogParam.class);
             tracking.logParam(Authenticator.caller(ctx), runId(request.runId(), request.runUuid()),
                     new KeyValue(present("key", request.key()), present("value", request.value())));
-            ok(ctx, new Empty());
+            wire.ok(ctx, new Empty());
         });
         router.post(API + "/runs/set-tag", Access.EDITOR, ctx -> {
-            SetTag request = read(ctx, SetTag.class);
+            SetTag request = wire.read(ctx, SetTag.class);
             tracking.setTag(Authenticator.caller(ctx), runId(request.runId(), request.runUuid()),
                     new KeyValue(present("key", request.key()), present("value", request.value())));
-            ok(ctx, new Empty());
+            wire.ok(ctx, new Empty());
         });
         router.post(API + "/runs/delete-tag", Access.EDITOR, ctx -> {
-            DeleteTag request = read(ctx, DeleteTag.class);
+            DeleteTag request = wire.read(ctx, DeleteTag.class);
             tracking.deleteTag(Authenticator.caller(ctx), present("run_id", request.runId()), present("key", request.key()));
-            ok(ctx, new Empty());
+            wire.ok(ctx, new Empty());
         });
         router.post(API + "/runs/log-batch", Access.EDITOR, ctx -> {
-            LogBatch request = read(ctx, LogBatch.class);
+            LogBatch request = wire.read(ctx, LogBatch.class);
             List<Metric> metrics = request.metrics() == null ? List.of() : request.metrics().stream().map(MlflowRoutes::metric).toList();
             tracking.logBatch(Authenticator.caller(ctx), present("run_id", request.runId()), metrics, pairs(request.params()),
                     pairs(request.tags()));
-            ok(ctx, new Empty());
+            wire.ok(ctx, new Empty());
         });
         router.post(API + "/runs/log-inputs", Access.EDITOR, ctx -> {
-            LogInputs request = read(ctx, LogInputs.class);
+            LogInputs request = wire.read(ctx, LogInputs.class);
             List<DatasetInput> inputs = request.datasets() == null ? List.of() : request.datasets().stream().map(MlflowRoutes::input).toList();
             tracking.logInputs(Authenticator.caller(ctx), present("run_id", request.runId()), inputs);
-            ok(ctx, new Empty());
+            wire.ok(ctx, new Empty());
         });
         router.get(API + "/metrics/get-history", Access.VIEWER, ctx -> {
             Page<Metric> page = tracking.metricHistory(runId(ctx.queryParam("run_id"), ctx.queryParam("run_uuid")),
                     required(ctx, "metric_key"), Requests.query(ctx, "max_results").map(v -> integer("max_results", v)).orElse(null),
                     ctx.queryParam("page_token"));
-            ok(ctx, new MetricHistoryResponse(page.items().isEmpty() ? null : page.items().stream().map(MetricJson::of).toList(),
+            wire.ok(ctx, new MetricHistoryResponse(page.items().isEmpty() ? null : page.items().stream().map(MetricJson::of).toList(),
                     page.nextPageToken().orElse(null)));
         });
         router.get(API + "/artifacts/list", Access.VIEWER, ctx -> {
             Run run = tracking.getRun(runId(ctx.queryParam("run_id"), ctx.queryParam("run_uuid")));
             List<ArtifactEntry> entries = tracking.listRunArtifacts(run.info(), ctx.queryParam("path"));
-            ok(ctx, new ListArtifactsResponse(run.info().artifactUri(),
+            wire.ok(ctx, new ListArtifactsResponse(run.info().artifactUri(),
                     entries.isEmpty() ? null : entries.stream().map(e -> FileInfoJson.of(e, e.path())).toList(), null));
         });
     }
@@ -215,7 +217,7 @@ public final class MlflowRoutes implements Routes {
     private void artifacts(Router router) {
         router.put(ARTIFACTS + "/<path>", Access.EDITOR, ctx -> {
             tracking.putArtifact(Authenticator.streamingCaller(ctx), ctx.pathParam("path"), ctx.bodyInputStream(), maxArtifactBytes);
-            ok(ctx, new Empty());
+            wire.ok(ctx, new Empty());
         });
         router.get(ARTIFACTS + "/<path>", Access.VIEWER, ctx -> {
             ArtifactFile file = tracking.statArtifact(ctx.pathParam("path"));
@@ -230,51 +232,20 @@ public final class MlflowRoutes implements Routes {
         router.get(ARTIFACTS, Access.VIEWER, ctx -> {
             String directory = Optional.ofNullable(ctx.queryParam("path")).orElse("");
             List<ArtifactEntry> entries = tracking.listArtifacts(directory);
-            ok(ctx, new ListProxyArtifactsResponse(entries.isEmpty() ? null : entries.stream()
+            wire.ok(ctx, new ListProxyArtifactsResponse(entries.isEmpty() ? null : entries.stream()
                     .map(e -> FileInfoJson.of(e, e.path().substring(e.path().lastIndexOf('/') + 1))).toList()));
         });
         router.delete(ARTIFACTS + "/<path>", Access.EDITOR, ctx -> {
             tracking.deleteArtifact(Authenticator.caller(ctx), ctx.pathParam("path"));
-            ok(ctx, new Empty());
+            wire.ok(ctx, new Empty());
         });
     }
 
     // ---- helpers -----------------------------------------------------------------------------
 
-    private <T> T read(Context ctx, Class<T> type) {
-        byte[] body = ctx.bodyAsBytes();
-        // MLflow clients may send an empty body for requests whose fields are all optional.
-        return json.readLenient(body.length == 0 ? "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8) : body, type);
-    }
-
-    private void ok(Context ctx, Object body) {
-        json.respond(ctx, 200, body);
-    }
-
-    private static String required(Context ctx, String name) {
-        String value = ctx.queryParam(name);
-        return present(name, value == null || value.isEmpty() ? null : value);
-    }
-
-    private static <T> T present(String name, T value) {
-        if (value == null) {
-            throw StewardException.invalid(name, "Missing value for required parameter '" + name + "'. See the API docs for more"
-                    + " information about request parameters.");
-        }
-        return value;
-    }
-
     private static String runId(String runId, String runUuid) {
         String id = runId != null && !runId.isEmpty() ? runId : runUuid;
         return present("run_id", id == null || id.isEmpty() ? null : id);
-    }
-
-    private static int integer(String name, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw StewardException.invalid(name, "Invalid value '" + value + "' for parameter '" + name + "': expected an integer");
-        }
     }
 
     private static ViewType viewType(String value, String field) {
@@ -282,13 +253,6 @@ public final class MlflowRoutes implements Routes {
             return ViewType.ACTIVE_ONLY;
         }
         return Requests.parsing(field, ViewType::parse).apply(value);
-    }
-
-    private static List<KeyValue> pairs(List<Tag> tags) {
-        if (tags == null) {
-            return List.of();
-        }
-        return tags.stream().map(t -> new KeyValue(present("key", t.key()), t.value() == null ? "" : t.value())).toList();
     }
 
     private static Metric metric(MetricJson metric) {

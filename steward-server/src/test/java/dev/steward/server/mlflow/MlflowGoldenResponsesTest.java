@@ -1,22 +1,19 @@
 package dev.steward.server.mlflow;
 
+import static dev.steward.server.mlflow.GoldenJson.json;
+import static dev.steward.server.mlflow.GoldenJson.matches;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.steward.server.HttpTestClient;
 import dev.steward.server.Steward;
 import dev.steward.server.StewardServer;
 import dev.steward.server.config.ConfigLoader;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,11 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The MLflow API's responses compared field by field with golden MLflow responses
- * ({@code src/test/resources/mlflow/golden}, see its README), plus its errors, limits and the
- * artifact proxy over plain HTTP.
+ * ({@code src/test/resources/mlflow/golden}, see its README and {@link GoldenJson}), plus its
+ * errors, limits and the artifact proxy over plain HTTP.
  */
 class MlflowGoldenResponsesTest {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String API = "/api/2.0/mlflow";
 
     @TempDir
@@ -148,7 +144,7 @@ class MlflowGoldenResponsesTest {
         assertThat(http.get("/health", null).statusCode()).isEqualTo(200);
     }
 
-    // ---- golden comparison -------------------------------------------------------------------
+    // ---- helpers -----------------------------------------------------------------------------
 
     private static JsonNode post(String path, String body) {
         HttpResponse<String> response = http.post(API + path, token, body);
@@ -160,80 +156,5 @@ class MlflowGoldenResponsesTest {
         HttpResponse<String> response = http.get(API + path, token);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return json(response);
-    }
-
-    private static JsonNode json(HttpResponse<String> response) {
-        try {
-            return MAPPER.readTree(response.body());
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + response.body(), e);
-        }
-    }
-
-    private static void matches(String golden, JsonNode actual, Map<String, String> vars) {
-        try (InputStream in = MlflowGoldenResponsesTest.class.getResourceAsStream("/mlflow/golden/" + golden)) {
-            compare(golden, "$", MAPPER.readTree(in), actual, vars);
-        } catch (IOException e) {
-            throw new AssertionError("cannot read golden file " + golden, e);
-        }
-    }
-
-    private static void compare(String golden, String path, JsonNode expected, JsonNode actual, Map<String, String> vars) {
-        if (actual == null || actual.isMissingNode()) {
-            fail("%s: %s is missing (expected %s)", golden, path, expected);
-        }
-        if (expected.isObject()) {
-            assertThat(actual.isObject()).as("%s: %s is an object", golden, path).isTrue();
-            assertThat(fieldNames(actual)).as("%s: fields of %s", golden, path).isEqualTo(fieldNames(expected));
-            expected.fields().forEachRemaining(e -> compare(golden, path + "." + e.getKey(), e.getValue(), actual.get(e.getKey()), vars));
-        } else if (expected.isArray()) {
-            assertThat(actual.size()).as("%s: length of %s", golden, path).isEqualTo(expected.size());
-            for (int i = 0; i < expected.size(); i++) {
-                compare(golden, path + "[" + i + "]", expected.get(i), actual.get(i), vars);
-            }
-        } else if (expected.isTextual() && expected.asText().contains("${")) {
-            placeholder(golden, path, expected.asText(), actual, vars);
-        } else {
-            assertThat(actual).as("%s: %s", golden, path).isEqualTo(expected);
-        }
-    }
-
-    private static void placeholder(String golden, String path, String pattern, JsonNode actual, Map<String, String> vars) {
-        if (pattern.equals("${time}")) {
-            assertThat(actual.isIntegralNumber()).as("%s: %s is epoch milliseconds as a number", golden, path).isTrue();
-            return;
-        }
-        assertThat(actual.isTextual()).as("%s: %s is a string", golden, path).isTrue();
-        StringBuilder regex = new StringBuilder();
-        java.util.List<String> names = new java.util.ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\{(\\w+)}").matcher(pattern);
-        int last = 0;
-        while (m.find()) {
-            regex.append(java.util.regex.Pattern.quote(pattern.substring(last, m.start())));
-            String name = m.group(1);
-            regex.append(switch (name) {
-                case "run_id" -> "([0-9a-f]{32})";
-                case "experiment_id" -> "([0-9]+)";
-                default -> "(.*)";
-            });
-            names.add(name);
-            last = m.end();
-        }
-        regex.append(java.util.regex.Pattern.quote(pattern.substring(last)));
-        java.util.regex.Matcher actualMatch = java.util.regex.Pattern.compile(regex.toString()).matcher(actual.asText());
-        assertThat(actualMatch.matches()).as("%s: %s = %s matches %s", golden, path, actual, pattern).isTrue();
-        for (int i = 0; i < names.size(); i++) {
-            String value = actualMatch.group(i + 1);
-            String known = vars.putIfAbsent(names.get(i), value);
-            if (known != null && !names.get(i).equals("any")) {
-                assertThat(value).as("%s: %s is the same %s as before", golden, path, names.get(i)).isEqualTo(known);
-            }
-        }
-    }
-
-    private static TreeSet<String> fieldNames(JsonNode node) {
-        TreeSet<String> names = new TreeSet<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 }
