@@ -17,6 +17,7 @@ import dev.steward.spi.data.DatasetVersion;
 import dev.steward.spi.registry.ApprovalRecord;
 import dev.steward.spi.registry.ModelVersionRecord;
 import dev.steward.spi.registry.PromotionRecord;
+import dev.steward.spi.registry.RegistryRepository;
 import dev.steward.spi.registry.ReportRecord;
 import dev.steward.spi.store.AuditEvent;
 import dev.steward.spi.store.AuditQuery;
@@ -122,13 +123,11 @@ public final class LineageService {
         }
         List<String> runIds = readers.stream().map(r -> r.run().runId()).toList();
         ArrayNode versions = lineage.putArray("model_versions");
-        for (ModelVersionRecord v : store.read(tx -> repo(tx).versionsDependingOn(version.id(), runIds))) {
-            boolean trained = store.read(tx -> repo(tx).trainingDatasets(v.modelId(), v.version())).contains(version.id());
-            String modelName = store.read(tx -> repo(tx).findModelById(v.modelId())).map(m -> m.name()).orElse(v.modelName());
-            ObjectNode item = versions.addObject().put("name", modelName).put("version", v.version()).put("status", v.status())
-                    .put("via", trained ? "training_data" : "run").put("run_id", v.runId().orElse(null));
-            boolean deleted = store.read(tx -> repo(tx).findVersion(v.modelId(), v.version())).isEmpty();
-            item.put("deleted", deleted);
+        for (RegistryRepository.Dependent dependent : store.read(tx -> repo(tx).versionsDependingOn(version.id(), runIds))) {
+            ModelVersionRecord v = dependent.version();
+            ObjectNode item = versions.addObject().put("name", v.modelName()).put("version", v.version()).put("status", v.status())
+                    .put("via", dependent.trainedOnIt() ? "training_data" : "run").put("run_id", v.runId().orElse(null))
+                    .put("deleted", dependent.deleted());
             v.revocation().ifPresent(r -> item.put("revocation_reason", r.reason()));
         }
         lineage.putArray("deployments");

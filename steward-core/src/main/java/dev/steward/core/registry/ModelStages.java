@@ -74,7 +74,9 @@ public final class ModelStages {
 
     public Page<Listed> searchModels(String filter, List<String> orderBy, Integer maxResults, String pageToken) {
         Page<ModelDetails> page = registry.searchModels(filter, orderBy, maxResults, pageToken);
-        return new Page<>(page.items().stream().map(this::listed).toList(), page.nextPageToken());
+        Map<String, List<VersionDetails>> versions = registry.versionsOf(page.items());
+        return new Page<>(page.items().stream().map(m -> new Listed(m, latest(versions.get(m.model().name()), Set.copyOf(ALL)))).toList(),
+                page.nextPageToken());
     }
 
     /** The highest version in each of {@code stages} (every stage when empty), lowest version first. */

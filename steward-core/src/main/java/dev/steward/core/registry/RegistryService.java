@@ -330,6 +330,17 @@ public final class RegistryService {
         });
     }
 
+    /** The live versions of each model of a page (newest first), read at once. */
+    public Map<String, List<VersionDetails>> versionsOf(List<ModelDetails> models) {
+        Map<String, List<ModelVersionRecord>> versions = store.read(tx -> repo(tx).versions(models.stream().map(m -> m.model().id()).toList()));
+        Map<String, List<VersionDetails>> byName = new java.util.LinkedHashMap<>();
+        for (ModelDetails model : models) {
+            byName.put(model.model().name(), versions.getOrDefault(model.model().id(), List.of()).stream()
+                    .map(v -> details(v, model.aliases(), model.holders())).toList());
+        }
+        return byName;
+    }
+
     private VersionDetails details(StoreTransaction tx, ModelVersionRecord version) {
         return details(version, repo(tx).aliases(version.modelId()), repo(tx).holders(version.modelId()));
     }

@@ -48,6 +48,9 @@ public interface RegistryRepository {
     /** Live versions of one model, newest first. */
     List<ModelVersionRecord> versions(String modelId);
 
+    /** Live versions of many models at once (a search page), newest first, by model id. */
+    Map<String, List<ModelVersionRecord>> versions(List<String> modelIds);
+
     /** Live versions matching every filter (a {@link RegistryFilter.Field#NAME} filter applies to the model's name). */
     List<ModelVersionRecord> searchVersions(RegistryQuery query);
 
@@ -65,7 +68,11 @@ public interface RegistryRepository {
     List<String> trainingDatasets(String modelId, int version);
 
     /** Model versions (deleted ones too) trained on a dataset version, or registered from one of {@code runIds}. */
-    List<ModelVersionRecord> versionsDependingOn(String datasetVersionId, List<String> runIds);
+    List<Dependent> versionsDependingOn(String datasetVersionId, List<String> runIds);
+
+    /** A version that depends on a dataset version: trained on it (else registered from a run that read it), and whether it was deleted. */
+    record Dependent(ModelVersionRecord version, boolean trainedOnIt, boolean deleted) {
+    }
 
     // ---- aliases
 

@@ -257,19 +257,51 @@ final class JdbcRegistryRepository implements RegistryRepository {
     }
 
     @Override
-    public List<ModelVersionRecord> versionsDependingOn(String datasetVersionId, List<String> runIds) {
-        Map<String, ModelVersionRecord> found = new LinkedHashMap<>();
-        versionsWhere(" WHERE EXISTS (SELECT 1 FROM model_version_dataset d WHERE d.model_id = v.model_id AND d.version = v.version"
-                + " AND d.dataset_version_id = ?) ORDER BY m.name, v.version", datasetVersionId)
-                .forEach(v -> found.put(v.modelId() + "/" + v.version(), v));
-        for (List<String> chunk : chunks(runIds)) {
-            Sql sql = new Sql("SELECT " + VERSION_COLUMNS + VERSIONS_FROM + " WHERE v.run_id IN (" + placeholders(chunk.size())
-                    + ") ORDER BY m.name, v.version");
+    public Map<String, List<ModelVersionRecord>> versions(List<String> modelIds) {
+        Map<String, List<ModelVersionRecord>> byModel = new LinkedHashMap<>();
+        for (List<String> chunk : chunks(modelIds)) {
+            Sql sql = new Sql("SELECT " + VERSION_COLUMNS + VERSIONS_FROM + " WHERE v.model_id IN (" + placeholders(chunk.size())
+                    + ") AND v.deleted_at IS NULL ORDER BY v.model_id, v.version DESC");
             sql.args.addAll(chunk);
-            withVersionTags(sql.query(handle).map(JdbcRegistryRepository::version).list()).forEach(v -> found.putIfAbsent(v.modelId() + "/"
-                    + v.version(), v));
+            withVersionTags(sql.query(handle).map(JdbcRegistryRepository::version).list())
+                    .forEach(v -> byModel.computeIfAbsent(v.modelId(), k -> new ArrayList<>()).add(v));
+        }
+        return byModel;
+    }
+
+    @Override
+    public List<Dependent> versionsDependingOn(String datasetVersionId, List<String> runIds) {
+        Map<String, Dependent> found = new LinkedHashMap<>();
+        String flags = ", v.deleted_at, EXISTS (SELECT 1 FROM model_version_dataset d WHERE d.model_id = v.model_id AND d.version = v.version"
+                + " AND d.dataset_version_id = ?) AS trained";
+        // Driven from the dataset's index, so the cost follows the dependents, not the size of the registry.
+        Sql trained = new Sql("SELECT " + VERSION_COLUMNS + ", v.deleted_at, 1 AS trained FROM model_version_dataset t JOIN model_version v"
+                + " ON v.model_id = t.model_id AND v.version = t.version JOIN registered_model m ON m.id = v.model_id"
+                + " WHERE t.dataset_version_id = ? ORDER BY m.name, v.version");
+        trained.args.add(datasetVersionId);
+        dependents(trained).forEach(d -> found.put(d.version().modelId() + "/" + d.version().version(), d));
+        for (List<String> chunk : chunks(runIds)) {
+            Sql sql = new Sql("SELECT " + VERSION_COLUMNS + flags + VERSIONS_FROM + " WHERE v.run_id IN (" + placeholders(chunk.size())
+                    + ") ORDER BY m.name, v.version");
+            sql.args.add(datasetVersionId);
+            sql.args.addAll(chunk);
+            dependents(sql).forEach(d -> found.putIfAbsent(d.version().modelId() + "/" + d.version().version(), d));
         }
         return List.copyOf(found.values());
+    }
+
+    private List<Dependent> dependents(Sql sql) {
+        List<Dependent> rows = sql.query(handle).map((rs, ctx) -> {
+            rs.getLong("deleted_at");
+            boolean deleted = !rs.wasNull();
+            return new Dependent(version(rs, ctx), rs.getBoolean("trained"), deleted);
+        }).list();
+        List<ModelVersionRecord> tagged = withVersionTags(rows.stream().map(Dependent::version).toList());
+        List<Dependent> result = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            result.add(new Dependent(tagged.get(i), rows.get(i).trainedOnIt(), rows.get(i).deleted()));
+        }
+        return result;
     }
 
     // ---- aliases -----------------------------------------------------------------------------
