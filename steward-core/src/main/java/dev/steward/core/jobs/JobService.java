@@ -474,15 +474,7 @@ public final class JobService implements AutoCloseable {
             tracking.ensureDefaultExperiment(caller);
             return TrackingService.DEFAULT_EXPERIMENT_ID;
         }
-        try {
-            return tracking.getExperimentByName(name).id();
-        } catch (StewardException missing) {
-            try {
-                return tracking.createExperiment(caller, name, Optional.empty(), List.of());
-            } catch (StewardException raced) {
-                return tracking.getExperimentByName(name).id();
-            }
-        }
+        return tracking.experimentNamed(caller, name);
     }
 
     /** Ends a job if it still has the status it had when read; false when something else ended it first. */

@@ -7,7 +7,6 @@ import dev.steward.core.tracking.TrackingService;
 import dev.steward.core.training.ModelEvaluator;
 import dev.steward.core.training.StoredPackage;
 import dev.steward.spi.Caller;
-import dev.steward.spi.StewardException;
 import dev.steward.spi.data.DatasetVersion;
 import dev.steward.spi.tracking.KeyValue;
 import java.util.List;
@@ -62,20 +61,8 @@ public final class RegistryEvaluations implements PromotionService.PackageEvalua
     }
 
     private ModelEvaluator.EvaluationRun run(Caller caller, String model, int version, String dataset, int datasetVersion) {
-        return new ModelEvaluator.EvaluationRun(experiment(caller, "models/" + model), "evaluate-" + model + "-v" + version + "-on-" + dataset
+        return new ModelEvaluator.EvaluationRun(tracking.experimentNamed(caller, "models/" + model), "evaluate-" + model + "-v" + version + "-on-" + dataset
                 + "-v" + datasetVersion, List.of(new KeyValue("steward.registry.model", model), new KeyValue("steward.registry.version",
                 Integer.toString(version))));
-    }
-
-    private String experiment(Caller caller, String name) {
-        try {
-            return tracking.getExperimentByName(name).id();
-        } catch (StewardException missing) {
-            try {
-                return tracking.createExperiment(caller, name, Optional.empty(), List.of());
-            } catch (StewardException raced) {
-                return tracking.getExperimentByName(name).id();
-            }
-        }
     }
 }

@@ -223,6 +223,20 @@ public final class TrackingService {
         });
     }
 
+    /** The id of the experiment named {@code name}, created when there is none (a concurrent creation is tolerated). */
+    public String experimentNamed(Caller caller, String name) {
+        requireNonNull(caller, "caller is null");
+        try {
+            return getExperimentByName(name).id();
+        } catch (StewardException missing) {
+            try {
+                return createExperiment(caller, name, Optional.empty(), List.of());
+            } catch (StewardException raced) {
+                return getExperimentByName(name).id();
+            }
+        }
+    }
+
     /** Runs that read a Steward dataset version (training, evaluation, ...), oldest first: lineage from data to runs. */
     public List<TrackingRepository.RunInput> runsReading(String datasetVersionId) {
         requireNonNull(datasetVersionId, "datasetVersionId is null");

@@ -41,17 +41,13 @@ public final class ApprovalsCriterion implements Criterion {
     }
 
     /** {@code {count: 1..10, role: deployer, four_eyes: true}}. */
-    public static final class Kind implements CriterionKind {
-        @Override
-        public String name() {
-            return KIND;
+    public static final class Kind extends FieldsKind {
+        public Kind() {
+            super(KIND, "{count: 1, role: deployer, four_eyes: true}");
         }
 
         @Override
-        public Criterion parse(SpecFields f, Optional<String> text, PolicyContext context) {
-            if (text.isPresent()) {
-                throw f.invalid(KIND, "give approvals as an object, e.g. {count: 1, role: deployer, four_eyes: true}");
-            }
+        Criterion parse(SpecFields f, PolicyContext context) {
             int count = f.optionalLong("count", 1, 10).orElse(1L).intValue();
             Role role = f.optionalText("role", 20).map(r -> {
                 try {
@@ -69,7 +65,6 @@ public final class ApprovalsCriterion implements Criterion {
                 }
                 return v.asBoolean();
             }).orElse(true);
-            f.done();
             return new ApprovalsCriterion(count, role, fourEyes);
         }
     }

@@ -28,22 +28,17 @@ public final class LatencyCriterion implements Criterion {
     }
 
     /** {@code {p50_ms: 5, calls: 100, load_ms: 2000, dataset: name@version}}. */
-    public static final class Kind implements CriterionKind {
-        @Override
-        public String name() {
-            return KIND;
+    public static final class Kind extends FieldsKind {
+        public Kind() {
+            super(KIND, "{p50_ms: 5, calls: 100}");
         }
 
         @Override
-        public Criterion parse(SpecFields f, Optional<String> text, PolicyContext context) {
-            if (text.isPresent()) {
-                throw f.invalid(KIND, "give latency as an object, e.g. {p50_ms: 5, calls: 100}");
-            }
+        Criterion parse(SpecFields f, PolicyContext context) {
             double p50 = positive(f, "p50_ms").orElseThrow(() -> f.invalid("p50_ms", "is required: the median single-row latency, in ms"));
             Optional<Double> load = positive(f, "load_ms");
             int calls = f.optionalLong("calls", 10, 10_000).orElse(100L).intValue();
             Optional<DatasetVersion> dataset = f.optionalText("dataset", 300).map(d -> context.dataset(d, f.path("dataset")));
-            f.done();
             return new LatencyCriterion(p50, load, calls, dataset.map(DatasetVersion::id), dataset.map(d -> d.datasetName() + "@" + d.version()));
         }
 

@@ -14,23 +14,18 @@ public final class PackageSizeCriterion implements Criterion {
     }
 
     /** {@code {max_bytes: N}} or {@code {max_mb: N}}. */
-    public static final class Kind implements CriterionKind {
-        @Override
-        public String name() {
-            return KIND;
+    public static final class Kind extends FieldsKind {
+        public Kind() {
+            super(KIND, "{max_mb: 50}");
         }
 
         @Override
-        public Criterion parse(SpecFields f, Optional<String> text, PolicyContext context) {
-            if (text.isPresent()) {
-                throw f.invalid(KIND, "give package_size as an object, e.g. {max_mb: 50}");
-            }
+        Criterion parse(SpecFields f, PolicyContext context) {
             Optional<Long> bytes = f.optionalLong("max_bytes", 1, Long.MAX_VALUE / 2);
             Optional<Long> mb = f.optionalLong("max_mb", 1, 1L << 30);
             if (bytes.isPresent() == mb.isPresent()) {
                 throw f.invalid("max_bytes", "give either max_bytes or max_mb");
             }
-            f.done();
             return new PackageSizeCriterion(bytes.orElseGet(() -> mb.get() * 1024 * 1024));
         }
     }
