@@ -323,6 +323,11 @@ public final class PromotionService {
             if (promoted) {
                 overrideReason.ifPresent(r -> details.put("override_reason", r));
                 move(tx, caller, model, number, environment, holder, PromotionRecord.PROMOTE, Optional.of(record.id()), overrideReason);
+                if (candidate.version().archived()) {
+                    // A version that holds an environment is in use: it is no longer archived.
+                    repo(tx).updateVersion(candidate.version().withArchived(false, clock.millis()));
+                    details.put("unarchived", "true");
+                }
                 RegistryService.auditVersion(audit, tx, caller, overrideReason.isPresent() && !passed ? "promotion.override" : "promotion.promote",
                         model.id(), name, number, details);
                 events.publish(tx, EventType.PROMOTION_SUCCEEDED, "model_version", versionId(name, number), data(caller).put("name", name)
