@@ -308,6 +308,11 @@ public final class PromotionService {
                 throw StewardException.invalidState(environment + " of " + name + " changed while the promotion was being evaluated (now "
                         + now.map(v -> "version " + v).orElse("empty") + "); promote again");
             }
+            ModelVersionRecord fresh = repo(tx).findVersion(model.id(), number).orElseThrow(() -> RegistryService.notFoundVersion(name, number));
+            if (promoted && !fresh.ready()) {
+                throw StewardException.invalidState(name + " version " + number + " became " + fresh.status() + " while the promotion was being"
+                        + " evaluated" + fresh.statusMessage().map(m -> " (" + m + ")").orElse(""));
+            }
             repo(tx).insertReport(record);
             Map<String, String> details = new TreeMap<>();
             details.put("name", name);
@@ -323,9 +328,9 @@ public final class PromotionService {
             if (promoted) {
                 overrideReason.ifPresent(r -> details.put("override_reason", r));
                 move(tx, caller, model, number, environment, holder, PromotionRecord.PROMOTE, Optional.of(record.id()), overrideReason);
-                if (candidate.version().archived()) {
+                if (fresh.archived()) {
                     // A version that holds an environment is in use: it is no longer archived.
-                    repo(tx).updateVersion(candidate.version().withArchived(false, clock.millis()));
+                    repo(tx).updateVersion(fresh.withArchived(false, clock.millis()));
                     details.put("unarchived", "true");
                 }
                 RegistryService.auditVersion(audit, tx, caller, overrideReason.isPresent() && !passed ? "promotion.override" : "promotion.promote",
