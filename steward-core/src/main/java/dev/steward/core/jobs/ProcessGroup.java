@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>A small watchdog shell, reading a pipe that only this JVM holds, stops the group when the JVM
  * dies without stopping it (SIGKILL, a crash): its read returns at once when the pipe closes.
  *
- * <p>Linux: {@code setsid} (util-linux) and {@code kill} (procps) from the base system, and
+ * <p>Linux: {@code setsid} (util-linux, essential in Debian), the shell's {@code kill}, and
  * {@code /proc} to find every member of the session. Thread-safe.
  */
 public final class ProcessGroup implements AutoCloseable {
@@ -131,7 +131,8 @@ public final class ProcessGroup implements AutoCloseable {
 
     private void signalGroup(String signal) throws InterruptedException {
         try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, "--", "-" + sessionId).redirectErrorStream(true)
+            // The shell's own kill: procps' /bin/kill is not on every minimal system.
+            Process kill = new ProcessBuilder("/bin/sh", "-c", "kill -" + signal + " -" + sessionId).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             kill.waitFor(FORCED_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (IOException e) {
