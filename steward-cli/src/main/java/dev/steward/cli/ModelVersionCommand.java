@@ -2,6 +2,7 @@ package dev.steward.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.steward.spi.StewardException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,13 +27,11 @@ abstract class ModelVersionCommand extends ClientCommand<JsonNode> {
             description = "NAME with --version, NAME/VERSION, or a model URI: models:/NAME/VERSION, models:/NAME@ALIAS.")
     String model;
 
-    // The registry's own messages say --version, which the standard -V/--version of every command
-    // would take: picocli then leaves out the whole standard mixin (-h, -V), so -h is declared here.
     @Option(names = "--version", paramLabel = "V", description = "The version: a number, an alias or an environment (with MODEL a name).")
     String version;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     private Version resolved;
 

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,6 +36,9 @@ import picocli.CommandLine.Parameters;
 final class ModelsCommand extends CommandGroup {
     @Command(name = "list", description = "Registered models, with the version holding each environment.")
     static final class ListModels extends ClientCommand<JsonNode> {
+        @Mixin
+        HelpOption help;
+
         @Option(names = "--filter", paramLabel = "FILTER", description = "MLflow's filter language, e.g. \"name LIKE 'penguin%'\".")
         String filter;
 
@@ -60,6 +64,9 @@ final class ModelsCommand extends CommandGroup {
 
     @Command(name = "show", description = "A registered model: description, tags, aliases, environments.")
     static final class Show extends ClientCommand<JsonNode> {
+        @Mixin
+        HelpOption help;
+
         @Parameters(paramLabel = "NAME")
         String name;
 
@@ -83,6 +90,9 @@ final class ModelsCommand extends CommandGroup {
 
     @Command(name = "versions", description = "The live versions of a model, newest first.")
     static final class Versions extends ClientCommand<JsonNode> {
+        @Mixin
+        HelpOption help;
+
         @Parameters(paramLabel = "NAME")
         String name;
 
@@ -104,6 +114,9 @@ final class ModelsCommand extends CommandGroup {
     @Command(name = "register", description = "Register the next version of a model (created if new) from a training run, an ONNX file"
             + " or an artifact URI.")
     static final class Register extends ClientCommand<JsonNode> {
+        @Mixin
+        HelpOption help;
+
         @Parameters(paramLabel = "NAME")
         String name;
 
@@ -269,6 +282,9 @@ final class ModelsCommand extends CommandGroup {
 
     /** A policy command: a model and an environment. */
     abstract static class OnePolicy extends ClientCommand<JsonNode> {
+        @Mixin
+        HelpOption help;
+
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
@@ -405,6 +421,9 @@ final class ModelsCommand extends CommandGroup {
     @Command(name = "rollback", description = "Return an environment to the version promoted to it before, skipping revoked, deleted or"
             + " archived ones.")
     static final class Rollback extends ClientCommand<JsonNode> {
+        @Mixin
+        HelpOption help;
+
         @Parameters(paramLabel = "NAME")
         String name;
 

@@ -228,6 +228,9 @@ class ModelsCommandsTest {
                 new Case(Main.FAILED, "is an environment", "models", "alias", "bad-input", "production", "--version", "1"),
                 new Case(Main.FAILED, "nobody requested approval", "models", "approve", "bad-input", "--version", "1", "--env", "production"),
                 new Case(Main.USAGE, "--comment", "models", "reject", "bad-input", "--version", "1", "--env", "production"),
+                // --version means a model version throughout the registry's commands, never Steward's version printed instead.
+                new Case(Main.USAGE, "Unknown options: '--version'", "models", "rollback", "bad-input", "--env", "staging", "--version", "1",
+                        "--reason", "wrong"),
                 new Case(Main.FAILED, "not a dataset version", "lineage", "dataset", "penguins"),
                 new Case(Main.FAILED, "penguins", "lineage", "dataset", "penguins/9"));
         // With the admin token, which may call every route: what fails is the input.
