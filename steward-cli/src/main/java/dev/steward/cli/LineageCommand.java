@@ -27,9 +27,9 @@ final class LineageCommand extends CommandGroup {
         @Override
         void print(JsonNode lineage, PrintWriter out) {
             JsonNode v = lineage.get("model_version");
-            Tree tree = new Tree(version() + ": " + v.get("status").asText() + (v.has("revocation") || v.hasNonNull("status_message")
-                    ? " (" + ModelsCommand.note(v) + ")" : "") + ", from " + v.get("source").asText() + ", registered " + v.get("created_at").asText()
-                    + " by " + v.get("created_by").asText());
+            String note = ModelsCommand.note(v);
+            Tree tree = new Tree(version() + ": " + v.get("status").asText() + (note.isEmpty() ? "" : " (" + note + ")") + ", from "
+                    + v.get("source").asText() + ", registered " + v.get("created_at").asText() + " by " + v.get("created_by").asText());
             if (v.hasNonNull("model_digest")) {
                 tree.add("model digest " + v.get("model_digest").asText() + ", task " + Cells.text(v, "task"));
             }

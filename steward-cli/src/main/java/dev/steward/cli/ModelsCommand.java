@@ -516,11 +516,8 @@ final class ModelsCommand extends CommandGroup {
         return own;
     }
 
-    /** Why a version is not servable, if it is not. */
+    /** Why a version is not servable (the reason it was revoked, what its registration failed on), if it is not. */
     static String note(JsonNode version) {
-        if (version.has("revocation")) {
-            return "revoked: " + version.at("/revocation/reason").asText();
-        }
-        return Cells.text(version, "status_message");
+        return version.has("revocation") ? version.at("/revocation/reason").asText() : Cells.text(version, "status_message");
     }
 }

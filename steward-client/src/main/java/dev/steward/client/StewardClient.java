@@ -463,7 +463,8 @@ public final class StewardClient implements AutoCloseable {
      * Uploads an ONNX graph built anywhere and registers it with a signature document (which columns
      * feed which input, output roles, classes, target: see docs/model-format.md; null for none).
      * The server loads and runs the graph once first and refuses one it cannot load, registering
-     * nothing. {@code description} may be null.
+     * nothing (the uploaded blob then stays unreferenced until garbage collection takes it).
+     * {@code description} may be null.
      */
     public JsonNode registerOnnxModel(String name, Path onnxFile, JsonNode signature, String description, Map<String, String> tags) {
         Map<String, Object> source = new java.util.LinkedHashMap<>();
