@@ -9,7 +9,6 @@ import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code steward lineage model|dataset}: what a model version came from, and what depends on a dataset version. */
@@ -73,10 +72,7 @@ final class LineageCommand extends CommandGroup {
 
     @Command(name = "dataset", description = "The runs that read a dataset version and the model versions that depend on it, deleted"
             + " ones included.")
-    static final class Dataset extends ClientCommand<JsonNode> {
-        @Mixin
-        HelpOption help;
-
+    static final class Dataset extends RegistryCommand {
         @Parameters(paramLabel = "DATASET", description = "NAME/VERSION (or NAME@VERSION), e.g. penguins/2.")
         String dataset;
 

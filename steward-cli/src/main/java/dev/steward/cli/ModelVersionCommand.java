@@ -2,7 +2,6 @@ package dev.steward.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.steward.spi.StewardException;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -12,7 +11,7 @@ import picocli.CommandLine.Parameters;
  * ({@code models:/NAME/3}, {@code models:/NAME@production}). Aliases are resolved by the server,
  * so that they mean what they mean there at this moment.
  */
-abstract class ModelVersionCommand extends ClientCommand<JsonNode> {
+abstract class ModelVersionCommand extends RegistryCommand {
     private static final String URI_PREFIX = "models:/";
 
     /** A version of a registered model, by number. */
@@ -29,9 +28,6 @@ abstract class ModelVersionCommand extends ClientCommand<JsonNode> {
 
     @Option(names = "--version", paramLabel = "V", description = "The version: a number, an alias or an environment (with MODEL a name).")
     String version;
-
-    @Mixin
-    HelpOption help;
 
     private Version resolved;
 

@@ -20,7 +20,6 @@ import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,10 +34,7 @@ import picocli.CommandLine.Parameters;
                 ModelsCommand.Card.class})
 final class ModelsCommand extends CommandGroup {
     @Command(name = "list", description = "Registered models, with the version holding each environment.")
-    static final class ListModels extends ClientCommand<JsonNode> {
-        @Mixin
-        HelpOption help;
-
+    static final class ListModels extends RegistryCommand {
         @Option(names = "--filter", paramLabel = "FILTER", description = "MLflow's filter language, e.g. \"name LIKE 'penguin%'\".")
         String filter;
 
@@ -62,14 +58,14 @@ final class ModelsCommand extends CommandGroup {
         }
     }
 
-    @Command(name = "show", description = "A registered model: description, tags, aliases, environments.")
-    static final class Show extends ClientCommand<JsonNode> {
-        @Mixin
-        HelpOption help;
-
-        @Parameters(paramLabel = "NAME")
+    /** A command about one registered model, by name. */
+    abstract static class OneModel extends RegistryCommand {
+        @Parameters(index = "0", paramLabel = "NAME", description = "The registered model's name.")
         String name;
+    }
 
+    @Command(name = "show", description = "A registered model: description, tags, aliases, environments.")
+    static final class Show extends OneModel {
         @Override
         JsonNode request() {
             return client().getModel(name);
@@ -89,13 +85,7 @@ final class ModelsCommand extends CommandGroup {
     }
 
     @Command(name = "versions", description = "The live versions of a model, newest first.")
-    static final class Versions extends ClientCommand<JsonNode> {
-        @Mixin
-        HelpOption help;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Versions extends OneModel {
         @Override
         JsonNode request() {
             return client().listModelVersions(name);
@@ -113,13 +103,7 @@ final class ModelsCommand extends CommandGroup {
 
     @Command(name = "register", description = "Register the next version of a model (created if new) from a training run, an ONNX file"
             + " or an artifact URI.")
-    static final class Register extends ClientCommand<JsonNode> {
-        @Mixin
-        HelpOption help;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Register extends OneModel {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Source source;
 
@@ -281,13 +265,7 @@ final class ModelsCommand extends CommandGroup {
     static final class Policy extends CommandGroup {}
 
     /** A policy command: a model and an environment. */
-    abstract static class OnePolicy extends ClientCommand<JsonNode> {
-        @Mixin
-        HelpOption help;
-
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
+    abstract static class OnePolicy extends OneModel {
         @Option(names = "--env", required = true, paramLabel = "ENV", description = "The environment, e.g. production.")
         String environment;
 
@@ -420,13 +398,7 @@ final class ModelsCommand extends CommandGroup {
 
     @Command(name = "rollback", description = "Return an environment to the version promoted to it before, skipping revoked, deleted or"
             + " archived ones.")
-    static final class Rollback extends ClientCommand<JsonNode> {
-        @Mixin
-        HelpOption help;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Rollback extends OneModel {
         @Option(names = "--env", required = true, paramLabel = "ENV", description = "The environment to roll back.")
         String environment;
 
