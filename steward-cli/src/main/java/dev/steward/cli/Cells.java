@@ -1,6 +1,8 @@
 package dev.steward.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -21,6 +23,21 @@ final class Cells {
 
     static String number(double value) {
         return String.format(Locale.ROOT, "%.4g", value);
+    }
+
+    /** {@code key=value, ...} of a JSON object by key (the server's maps have no order of their own); empty for none. */
+    static String pairs(JsonNode object) {
+        List<String> pairs = new ArrayList<>();
+        object.fields().forEachRemaining(e -> pairs.add(e.getKey() + "=" + e.getValue().asText()));
+        pairs.sort(null);
+        return String.join(", ", pairs);
+    }
+
+    /** The elements of a JSON array, comma-separated. */
+    static String list(JsonNode array) {
+        List<String> elements = new ArrayList<>();
+        array.forEach(e -> elements.add(e.asText()));
+        return String.join(", ", elements);
     }
 
     /** A metric as logged: whole numbers without a decimal point, others in full. */

@@ -30,7 +30,7 @@ public final class Main implements Runnable {
      */
     static final List<Class<?>> COMMANDS = List.of(ServerCommand.class, TokenCommand.class, AuditCommand.class, ExperimentsCommand.class,
             RunsCommand.class, RunCommand.class, DataCommand.class, TrainCommand.class, JobsCommand.class, EvaluateCommand.class,
-            VersionCommand.class, CommandLine.HelpCommand.class);
+            ModelsCommand.class, LineageCommand.class, WebhooksCommand.class, GcCommand.class, VersionCommand.class, CommandLine.HelpCommand.class);
 
     @Mixin
     HomeOption home;
@@ -78,7 +78,8 @@ public final class Main implements Runnable {
         });
         commandLine.setParameterExceptionHandler((e, args1) -> {
             CommandLine line = e.getCommandLine();
-            line.getErr().println("error: " + e.getMessage());
+            // Picocli words the errors of argument groups "Error: ...", the others not.
+            line.getErr().println("error: " + e.getMessage().replaceFirst("^Error: ", ""));
             CommandLine.UnmatchedArgumentException.printSuggestions(e, line.getErr());
             line.getErr().println("Run '" + line.getCommandSpec().qualifiedName() + " --help' for usage.");
             line.getErr().flush();

@@ -38,9 +38,12 @@ final class StartupWorkload {
             "/api/v1/jobs", "{\"jobs\":[{\"id\":\"j\",\"kind\":\"train\",\"status\":\"succeeded\",\"priority\":0,\"attempt\":1,"
                     + "\"created_at\":\"2026-01-01T00:00:00Z\",\"run_id\":null,\"message\":null}]}",
             "/api/v1/tokens", "{\"tokens\":[{\"id\":\"tok\",\"name\":\"admin\",\"role\":\"admin\",\"created_at\":\"2026-01-01T00:00:00Z\","
-                    + "\"created_by\":\"system\",\"created_by_name\":\"system\",\"revoked_at\":null,\"active\":true}]}");
+                    + "\"created_by\":\"system\",\"created_by_name\":\"system\",\"revoked_at\":null,\"active\":true}]}",
+            "/api/v1/models", "{\"models\":[{\"id\":\"rm_1\",\"name\":\"m\",\"description\":null,\"created_at\":\"2026-01-01T00:00:00Z\","
+                    + "\"created_by\":\"tok\",\"updated_at\":\"2026-01-01T00:00:00Z\",\"tags\":{},\"aliases\":{\"production\":1},"
+                    + "\"environments\":{\"production\":1}}]}");
     private static final String[][] CLIENT_COMMANDS = {{"runs", "list"}, {"runs", "list", "--json"}, {"runs", "show", "r1"},
-            {"experiments", "list"}, {"data", "list"}, {"jobs", "list"}, {"token", "list"}, {"data", "show", "missing"}};
+            {"experiments", "list"}, {"data", "list"}, {"jobs", "list"}, {"token", "list"}, {"models", "list"}, {"data", "show", "missing"}};
 
     private StartupWorkload() {}
 

@@ -39,7 +39,8 @@ class CliCommandsTest {
             commands.add(List.of(command.getCommandName()));
             command.getSubcommands().keySet().forEach(sub -> commands.add(List.of(command.getCommandName(), sub)));
         });
-        assertThat(commands).contains(List.of("data", "quarantine"), List.of("data", "release"), List.of("runs", "artifacts"));
+        assertThat(commands).contains(List.of("data", "quarantine"), List.of("data", "release"), List.of("runs", "artifacts"),
+                List.of("models", "promote"), List.of("lineage", "model"), List.of("webhooks", "deliveries"), List.of("gc"));
         for (List<String> command : commands) {
             List<String> args = new ArrayList<>(command);
             args.add("--help");

@@ -39,7 +39,8 @@ class ClientStartupIT {
 
     @Test
     void clientCommandsLoadNoClassOfTheServerSide(@TempDir Path logs) throws Exception {
-        for (List<String> command : List.of(List.of("runs", "list"), List.of("data", "list"), List.of("token", "list", "--json"))) {
+        for (List<String> command : List.of(List.of("runs", "list"), List.of("data", "list"), List.of("token", "list", "--json"),
+                List.of("models", "list"))) {
             Path log = logs.resolve(String.join("-", command) + ".txt");
             List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xlog:class+load:file=" + log, "-jar", System.getProperty("steward.jar"), "--home", home.toString()));

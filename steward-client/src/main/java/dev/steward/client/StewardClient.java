@@ -116,6 +116,15 @@ public final class StewardClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes the blobs nothing refers to whose last store is older than {@code olderThan} (with
+     * {@code dryRun}, only lists them): what was scanned, found and deleted, and the orphans.
+     */
+    public JsonNode collectGarbage(Duration olderThan, boolean dryRun) {
+        return send(jsonRequest("/api/v1/artifacts/gc", "POST", Map.of("older_than_seconds", olderThan.toSeconds(), "dry_run", dryRun)),
+                JsonNode.class);
+    }
+
     /** Opens a stored blob; the caller closes the stream. */
     public InputStream downloadArtifact(String sha256) {
         return openStream("/api/v1/artifacts/" + encodePath(sha256));
@@ -396,6 +405,211 @@ public final class StewardClient implements AutoCloseable {
             body.put("override_reason", overrideReason);
         }
         return send(jsonRequest("/api/v1/evaluations", "POST", body), JsonNode.class);
+    }
+
+    // ---- model registry ----------------------------------------------------------------------
+
+    /**
+     * Registered models matching {@code filter} (MLflow's filter language, e.g.
+     * {@code name LIKE 'penguin%'}; null for all), at most {@code maxResults}:
+     * {@code {"models": [...], "next_page_token"}}.
+     */
+    public JsonNode searchModels(String filter, int maxResults) {
+        return send(request("/api/v1/models?max_results=" + maxResults + (filter == null ? "" : "&filter=" + encodeQuery(filter))).GET(),
+                JsonNode.class);
+    }
+
+    /** A registered model with its tags, aliases and which version holds each environment. */
+    public JsonNode getModel(String name) {
+        return send(request(modelPath(name)).GET(), JsonNode.class);
+    }
+
+    /** The live versions of a model, newest first: {@code {"versions": [...]}}. */
+    public JsonNode listModelVersions(String name) {
+        return send(request(modelPath(name) + "/versions").GET(), JsonNode.class);
+    }
+
+    /** One version: status (ready, failed, revoked with its reason), signature, classes, metrics, aliases, environments. */
+    public JsonNode getModelVersion(String name, int version) {
+        return send(request(versionPath(name, version)).GET(), JsonNode.class);
+    }
+
+    /**
+     * The version a model URI names ({@code models:/NAME/VERSION}, {@code models:/NAME@ALIAS},
+     * {@code models:/NAME@ENVIRONMENT}), or the package a run keeps ({@code runs:/RUN_ID/model}).
+     */
+    public JsonNode resolveModel(String uri) {
+        return send(request("/api/v1/resolve?uri=" + encodeQuery(uri)).GET(), JsonNode.class);
+    }
+
+    /**
+     * Registers the package of a Steward training run as the next version of {@code name} (the
+     * model is created when it does not exist). {@code description} may be null; answers the version.
+     */
+    public JsonNode registerModelFromRun(String name, String runId, String description, Map<String, String> tags) {
+        return registerModelVersion(name, Map.of("run_id", runId), description, tags);
+    }
+
+    /**
+     * Registers the model folder an artifact URI names ({@code runs:/RUN_ID/model}, a run's
+     * {@code mlflow-artifacts:/} URI), as MLflow clients do; a flavor Steward cannot serve gives a
+     * {@code failed} version with the reason. {@code description} may be null.
+     */
+    public JsonNode registerModelFromSource(String name, String source, String description, Map<String, String> tags) {
+        return registerModelVersion(name, Map.of("source", source), description, tags);
+    }
+
+    /**
+     * Uploads an ONNX graph built anywhere and registers it with a signature document (which columns
+     * feed which input, output roles, classes, target: see docs/model-format.md; null for none).
+     * The server loads and runs the graph once first and refuses one it cannot load, registering
+     * nothing (the uploaded blob then stays unreferenced until garbage collection takes it).
+     * {@code description} may be null.
+     */
+    public JsonNode registerOnnxModel(String name, Path onnxFile, JsonNode signature, String description, Map<String, String> tags) {
+        Map<String, Object> source = new java.util.LinkedHashMap<>();
+        source.put("onnx_sha256", uploadArtifact(onnxFile).sha256());
+        if (signature != null) {
+            source.put("signature", signature);
+        }
+        return registerModelVersion(name, source, description, tags);
+    }
+
+    private JsonNode registerModelVersion(String name, Map<String, Object> source, String description, Map<String, String> tags) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>(source);
+        if (description != null) {
+            body.put("description", description);
+        }
+        body.put("tags", tags);
+        return send(jsonRequest(modelPath(name) + "/versions", "POST", body), JsonNode.class);
+    }
+
+    /**
+     * Describes a version for its model card; a null argument leaves that text as it is. Answers the version.
+     */
+    public JsonNode updateModelVersion(String name, int version, String description, String intendedUse, String limitations) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        if (description != null) {
+            body.put("description", description);
+        }
+        if (intendedUse != null) {
+            body.put("intended_use", intendedUse);
+        }
+        if (limitations != null) {
+            body.put("limitations", limitations);
+        }
+        return send(jsonRequest(versionPath(name, version), "PATCH", body), JsonNode.class);
+    }
+
+    /** Points an alias ({@code champion}, ...) at a ready version; answers the version. */
+    public JsonNode setModelAlias(String name, String alias, int version) {
+        return send(jsonRequest(modelPath(name) + "/aliases/" + encodePath(alias), "PUT", Map.of("version", version)), JsonNode.class);
+    }
+
+    /** Deletes an alias; answers the model. */
+    public JsonNode deleteModelAlias(String name, String alias) {
+        return send(request(modelPath(name) + "/aliases/" + encodePath(alias)).DELETE(), JsonNode.class);
+    }
+
+    /** Sets the promotion policy of a model for an environment (YAML or JSON text, see docs/registry.md): a new revision. */
+    public JsonNode setPromotionPolicy(String name, String environment, String definition) {
+        return send(request(modelPath(name) + "/policies/" + encodePath(environment)).header("Content-Type", "application/yaml")
+                .PUT(HttpRequest.BodyPublishers.ofString(definition, java.nio.charset.StandardCharsets.UTF_8)), JsonNode.class);
+    }
+
+    /** The latest revision of a model's promotion policy for an environment, with its definition verbatim. */
+    public JsonNode getPromotionPolicy(String name, String environment) {
+        return send(request(modelPath(name) + "/policies/" + encodePath(environment)).GET(), JsonNode.class);
+    }
+
+    /**
+     * Asks for a promotion: the server checks the safety criteria and the environment's policy and
+     * stores a report; the environment moves only when every criterion passed ({@code promoted} in
+     * the answer). {@code overrideReason} (admins only; may be null) promotes despite failed criteria.
+     */
+    public JsonNode promoteModelVersion(String name, int version, String environment, String overrideReason) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("environment", environment);
+        if (overrideReason != null) {
+            body.put("override_reason", overrideReason);
+        }
+        return send(jsonRequest(versionPath(name, version) + "/promote", "POST", body), JsonNode.class);
+    }
+
+    /** Asks for approval of a version for an environment; {@code comment} may be null. */
+    public JsonNode requestApproval(String name, int version, String environment, String comment) {
+        return send(jsonRequest(versionPath(name, version) + "/approval-requests", "POST", environmentAndComment(environment, comment)),
+                JsonNode.class);
+    }
+
+    /** Approves the latest approval request of a version for an environment; {@code comment} may be null. */
+    public JsonNode approveModelVersion(String name, int version, String environment, String comment) {
+        return decide(name, version, environment, "approve", comment);
+    }
+
+    /** Rejects the latest approval request of a version for an environment, which blocks promotion until a new request. */
+    public JsonNode rejectModelVersion(String name, int version, String environment, String comment) {
+        return decide(name, version, environment, "reject", comment);
+    }
+
+    private JsonNode decide(String name, int version, String environment, String decision, String comment) {
+        Map<String, Object> body = environmentAndComment(environment, comment);
+        body.put("decision", decision);
+        return send(jsonRequest(versionPath(name, version) + "/approvals", "POST", body), JsonNode.class);
+    }
+
+    private static Map<String, Object> environmentAndComment(String environment, String comment) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("environment", environment);
+        if (comment != null) {
+            body.put("comment", comment);
+        }
+        return body;
+    }
+
+    /**
+     * Returns an environment to the version promoted to it before the current one, skipping versions
+     * revoked, deleted or archived since: {@code {"environment", "from", "to", "skipped": [...]}}.
+     */
+    public JsonNode rollbackEnvironment(String name, String environment, String reason) {
+        return send(jsonRequest(modelPath(name) + "/environments/" + encodePath(environment) + "/rollback", "POST", Map.of("reason", reason)),
+                JsonNode.class);
+    }
+
+    /** Revokes a version for good: it leaves its environments and aliases and is never promoted or served again. */
+    public JsonNode revokeModelVersion(String name, int version, String reason) {
+        return send(jsonRequest(versionPath(name, version) + "/revoke", "POST", Map.of("reason", reason)), JsonNode.class);
+    }
+
+    /** A version's model card as a self-contained document; {@code format} is {@code html} or {@code markdown}. */
+    public String modelCard(String name, int version, String format) {
+        try (InputStream card = openStream(versionPath(name, version) + "/card?format=" + encodeQuery(format))) {
+            return new String(card.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new StewardClientException(0, "UNREACHABLE", "reading the model card of " + name + " version " + version + " failed: " + e,
+                    null, e);
+        }
+    }
+
+    /**
+     * Lineage of a version: its run (params, metrics, code), training data (digests, validation,
+     * quarantine history), evaluations, approvals, promotion reports and promotions.
+     */
+    public JsonNode modelLineage(String name, int version) {
+        return send(request("/api/v1/lineage/models/" + encodePath(name) + "/" + version).GET(), JsonNode.class);
+    }
+
+    /** Lineage of a dataset version: the runs that read it and the model versions that depend on it. */
+    public JsonNode datasetLineage(String name, int version) {
+        return send(request("/api/v1/lineage/datasets/" + encodePath(name) + "/" + version).GET(), JsonNode.class);
+    }
+
+    private static String modelPath(String name) {
+        return "/api/v1/models/" + encodePath(name);
+    }
+
+    private static String versionPath(String name, int version) {
+        return modelPath(name) + "/versions/" + version;
     }
 
     // ---- webhooks ----------------------------------------------------------------------------

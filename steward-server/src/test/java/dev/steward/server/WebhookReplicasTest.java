@@ -7,6 +7,7 @@ import dev.steward.client.StewardClient;
 import dev.steward.core.webhooks.EventType;
 import dev.steward.server.config.ConfigLoader;
 import dev.steward.testing.TestPostgres;
+import dev.steward.testing.WebhookReceiver;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

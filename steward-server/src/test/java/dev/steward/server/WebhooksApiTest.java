@@ -12,6 +12,7 @@ import dev.steward.client.WebhookDeliveryPage;
 import dev.steward.core.webhooks.EventType;
 import dev.steward.server.config.ConfigLoader;
 import dev.steward.spi.webhooks.WebhookRepository;
+import dev.steward.testing.WebhookReceiver;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;

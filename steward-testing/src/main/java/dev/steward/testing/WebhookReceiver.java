@@ -1,6 +1,7 @@
-package dev.steward.server;
+package dev.steward.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,32 +27,34 @@ import javax.crypto.spec.SecretKeySpec;
  * A webhook receiver on a loopback port, as a user would write one: it records every request,
  * answers a chosen status, and verifies signatures with its own HMAC code (not Steward's).
  */
-final class WebhookReceiver implements AutoCloseable {
+public final class WebhookReceiver implements AutoCloseable {
     static {
         // Without it the JDK's server delays small responses by 40 ms or more (Nagle + delayed ACK).
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     /** One request as it arrived; header names in lower case. */
-    record Request(Map<String, String> headers, byte[] body, int answeredWith) {
-        String header(String name) {
+    public record Request(Map<String, String> headers, byte[] body, int answeredWith) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
-        JsonNode json() {
+        public JsonNode json() {
             try {
-                return StewardServerTest.MAPPER.readTree(body);
+                return MAPPER.readTree(body);
             } catch (IOException e) {
                 throw new AssertionError("not JSON: " + new String(body, StandardCharsets.UTF_8), e);
             }
         }
 
-        boolean delivered() {
+        public boolean delivered() {
             return answeredWith / 100 == 2;
         }
 
         /** The receiver's side of the protocol: HMAC-SHA256 over "{timestamp}.{body}", compared in constant time. */
-        boolean signedWith(String secret) {
+        public boolean signedWith(String secret) {
             try {
                 Mac mac = Mac.getInstance("HmacSHA256");
                 mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -70,7 +73,7 @@ final class WebhookReceiver implements AutoCloseable {
     private final AtomicInteger status = new AtomicInteger(200);
     private final AtomicInteger failuresLeft = new AtomicInteger();
 
-    WebhookReceiver() {
+    public WebhookReceiver() {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -94,32 +97,32 @@ final class WebhookReceiver implements AutoCloseable {
     }
 
     /** The URL to subscribe, with a query string (receivers often put a routing key there). */
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hook?source=steward");
     }
 
     /** Answers {@code code} from now on. */
-    void answer(int code) {
+    public void answer(int code) {
         status.set(code);
     }
 
     /** Answers 500 to the next {@code count} requests, then the usual status again. */
-    void failNext(int count) {
+    public void failNext(int count) {
         failuresLeft.set(count);
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         synchronized (requests) {
             return List.copyOf(requests);
         }
     }
 
-    List<Request> delivered() {
+    public List<Request> delivered() {
         return requests().stream().filter(Request::delivered).toList();
     }
 
     /** Waits (generously: the machine may be loaded) until the requests received satisfy {@code wanted}. */
-    List<Request> await(Predicate<List<Request>> wanted) {
+    public List<Request> await(Predicate<List<Request>> wanted) {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             List<Request> seen = requests();
@@ -137,7 +140,7 @@ final class WebhookReceiver implements AutoCloseable {
                 .map(r -> r.answeredWith() + " " + new String(r.body(), StandardCharsets.UTF_8)).toList());
     }
 
-    List<Request> awaitDelivered(int count) {
+    public List<Request> awaitDelivered(int count) {
         await(seen -> seen.stream().filter(Request::delivered).count() >= count);
         return delivered();
     }
