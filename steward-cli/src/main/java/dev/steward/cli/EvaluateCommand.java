@@ -10,13 +10,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code steward evaluate --model RUN_ID --data NAME@VERSION}: scores a packaged model on a
- * dataset version in the server's ONNX Runtime and prints the metrics (and the confusion matrix
- * of a classifier); the result is kept as an evaluation run.
+ * {@code steward evaluate --model MODEL --data NAME@VERSION}: scores a model on a dataset version in
+ * the server's ONNX Runtime and prints the metrics (and the confusion matrix of a classifier); the
+ * result is kept as an evaluation run. MODEL is a model URI or the run that packaged it.
  */
-@Command(name = "evaluate", description = "Evaluate a trained model (the run that holds its package) on a dataset version.")
+@Command(name = "evaluate", description = "Evaluate a model on a dataset version.")
 final class EvaluateCommand extends ClientCommand<JsonNode> {
-    @Option(names = "--model", required = true, paramLabel = "RUN_ID", description = "The run of the training job that packaged the model.")
+    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "A model URI (models:/NAME/VERSION, models:/NAME@ALIAS,"
+            + " models:/NAME@ENVIRONMENT, runs:/RUN_ID/model) or the run of the training job that packaged the model.")
     String model;
 
     @Option(names = "--data", required = true, paramLabel = "NAME@VERSION", description = "The dataset version to evaluate on, e.g. penguins@2.")
@@ -37,12 +38,13 @@ final class EvaluateCommand extends ClientCommand<JsonNode> {
         if (version < 1) {
             throw StewardException.invalid("data", "--data must be NAME@VERSION, e.g. penguins@1; got '" + data + "'");
         }
-        return client().evaluate(model, data.substring(0, at), version, overrideReason);
+        return model.contains(":/") ? client().evaluateModel(model, data.substring(0, at), version, overrideReason)
+                : client().evaluate(model, data.substring(0, at), version, overrideReason);
     }
 
     @Override
     void print(JsonNode report, PrintWriter out) {
-        out.println("model " + report.get("model_digest").asText().substring(0, 12) + " (run " + model + ") on " + report.get("dataset").asText()
+        out.println("model " + report.get("model_digest").asText().substring(0, 12) + " (" + (model.contains(":/") ? model : "run " + model) + ") on " + report.get("dataset").asText()
                 + " version " + report.get("version").asText() + ": " + report.get("rows").asText() + " rows; evaluation run "
                 + report.get("evaluation_run_id").asText());
         Table metrics = new Table("METRIC", "VALUE");

@@ -121,6 +121,9 @@ class JobsCommandsTest {
         Cli evaluate = cli("evaluate", "--model", run.group(1), "--data", "penguins@1");
         assertThat(evaluate.status()).as(evaluate.err()).isZero();
         assertThat(evaluate.out()).contains("344 rows", "accuracy", "f1_macro", "confusion matrix", "Gentoo");
+        Cli byUri = cli("evaluate", "--model", "runs:/" + run.group(1) + "/model", "--data", "penguins@1");
+        assertThat(byUri.status()).as(byUri.err()).isZero();
+        assertThat(byUri.out()).contains("(runs:/" + run.group(1) + "/model)", "344 rows");
         Cli badData = cli("evaluate", "--model", run.group(1), "--data", "penguins");
         assertThat(badData.status()).isEqualTo(Main.FAILED);
         assertThat(badData.err()).contains("NAME@VERSION");

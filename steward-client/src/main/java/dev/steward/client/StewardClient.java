@@ -397,8 +397,20 @@ public final class StewardClient implements AutoCloseable {
      * {@code overrideReason} may be null (needed only for a quarantined version).
      */
     public JsonNode evaluate(String runId, String dataset, int version, String overrideReason) {
+        return evaluate("run_id", runId, dataset, version, overrideReason);
+    }
+
+    /**
+     * Evaluates the model a URI names ({@code models:/penguins/3}, {@code models:/penguins@production},
+     * {@code runs:/<run>/model}) on a dataset version; answers the report as {@link #evaluate} does.
+     */
+    public JsonNode evaluateModel(String modelUri, String dataset, int version, String overrideReason) {
+        return evaluate("model", modelUri, dataset, version, overrideReason);
+    }
+
+    private JsonNode evaluate(String field, String model, String dataset, int version, String overrideReason) {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
-        body.put("run_id", runId);
+        body.put(field, model);
         body.put("dataset", dataset);
         body.put("version", version);
         if (overrideReason != null) {
@@ -619,8 +631,13 @@ public final class StewardClient implements AutoCloseable {
      * generates; the answer holds that secret, which is never shown again.
      */
     public CreatedWebhook createWebhook(String url, List<String> events, String description) {
-        return send(jsonRequest("/api/v1/webhooks", "POST", Map.of("url", url, "events", events, "description", description)),
-                CreatedWebhook.class);
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("url", url);
+        body.put("events", events);
+        if (description != null) {
+            body.put("description", description);
+        }
+        return send(jsonRequest("/api/v1/webhooks", "POST", body), CreatedWebhook.class);
     }
 
     /** Subscribes {@code url} to event types with the receiver's own signing secret (16 to 256 printable characters). */

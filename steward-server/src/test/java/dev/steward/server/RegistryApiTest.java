@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.steward.server.config.ConfigLoader;
+import dev.steward.testing.WebhookReceiver;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;

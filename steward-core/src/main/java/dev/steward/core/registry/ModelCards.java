@@ -166,7 +166,7 @@ public final class ModelCards {
             JsonNode value = version().path(field);
             return value.isTextual() && !value.asText().isBlank() ? value.asText() : "Not written yet (steward models update "
                     + version().path("name").asText() + " --version " + version().path("version").asInt() + " " + flag + " \"...\") — the "
-                    + what + " of a model is for people to state.";
+                    + what + " of a model are for people to state.";
         }
 
         List<String[]> trainingData() {
