@@ -118,7 +118,7 @@ public final class PromotionService {
                 return latest.get();
             }
             PolicyRecord policy = new PolicyRecord(model.id(), environment, repo(tx).nextPolicyRevision(model.id(), environment), definition, sha,
-                    clock.millis(), caller.actor().id());
+                    clock.millis(), caller.actor().name());
             repo(tx).insertPolicy(policy);
             audit.record(tx, caller, "policy.set", "registered_model", model.id(), Map.of("name", name, "environment", environment,
                     "revision", Integer.toString(policy.revision()), "sha256", sha));
@@ -356,7 +356,7 @@ public final class PromotionService {
                 reportId, reason, clock.millis(), caller.actor().id(), caller.actor().name());
         repo(tx).insertPromotion(promotion);
         repo(tx).setHolder(model.id(), environment, number, promotion.id());
-        repo(tx).setAlias(new AliasRecord(model.id(), environment, number, clock.millis(), caller.actor().id()));
+        repo(tx).setAlias(new AliasRecord(model.id(), environment, number, clock.millis(), caller.actor().name()));
     }
 
     /**

@@ -114,7 +114,7 @@ public final class RegistryService {
         description.ifPresent(d -> ModelNames.text("description", d));
         tags.forEach(ModelNames::tag);
         long now = clock.millis();
-        RegisteredModelRecord model = new RegisteredModelRecord(Ids.randomHex("rm_", 8), name, description, tags, now, caller.actor().id(), now);
+        RegisteredModelRecord model = new RegisteredModelRecord(Ids.randomHex("rm_", 8), name, description, tags, now, caller.actor().name(), now);
         store.write(tx -> {
             repo(tx).insertModel(model);
             audit.record(tx, caller, "registered_model.create", "registered_model", model.id(), Map.of("name", name));
@@ -262,7 +262,7 @@ public final class RegistryService {
                 if (!createModel) {
                     throw notFoundModel(name);
                 }
-                model = new RegisteredModelRecord(Ids.randomHex("rm_", 8), name, Optional.empty(), Map.of(), now, caller.actor().id(), now);
+                model = new RegisteredModelRecord(Ids.randomHex("rm_", 8), name, Optional.empty(), Map.of(), now, caller.actor().name(), now);
                 repo.insertModel(model);
                 audit.record(tx, caller, "registered_model.create", "registered_model", model.id(), Map.of("name", name));
                 events.publish(tx, EventType.REGISTERED_MODEL_CREATED, "registered_model", name, data(caller).put("name", name));
@@ -464,7 +464,7 @@ public final class RegistryService {
                 throw StewardException.invalidState("Model Version (name=" + name + ", version=" + number + ") is already revoked: "
                         + version.revocation().map(ModelVersionRecord.Revocation::reason).orElse(""));
             }
-            ModelVersionRecord revoked = version.revoked(new ModelVersionRecord.Revocation(clock.millis(), caller.actor().id(), reason));
+            ModelVersionRecord revoked = version.revoked(new ModelVersionRecord.Revocation(clock.millis(), caller.actor().name(), reason));
             repo(tx).updateVersion(revoked);
             List<String> left = clearEnvironments(tx, caller, version, "revoked: " + reason);
             List<String> aliases = new ArrayList<>();
@@ -520,7 +520,7 @@ public final class RegistryService {
                 throw StewardException.invalidState("Model Version (name=" + name + ", version=" + number + ") is " + version.status()
                         + version.statusMessage().map(m -> " (" + m + ")").orElse("") + ": only ready versions take aliases").withField("version");
             }
-            repo(tx).setAlias(new AliasRecord(model.id(), alias, number, clock.millis(), caller.actor().id()));
+            repo(tx).setAlias(new AliasRecord(model.id(), alias, number, clock.millis(), caller.actor().name()));
             auditVersion(audit, tx, caller, "model_version.alias_set", model.id(), name, number, Map.of("alias", alias));
             events.publish(tx, EventType.MODEL_VERSION_ALIAS_SET, "model_version", versionId(name, number), data(caller).put("name", name)
                     .put("version", number).put("alias", alias));
@@ -603,7 +603,7 @@ public final class RegistryService {
         requireNonNull(caller, "caller is null");
         ModelNames.environment(name);
         description.ifPresent(d -> ModelNames.text("description", d));
-        EnvironmentRecord environment = new EnvironmentRecord(name, description, clock.millis(), caller.actor().id());
+        EnvironmentRecord environment = new EnvironmentRecord(name, description, clock.millis(), caller.actor().name());
         store.write(tx -> {
             if (repo(tx).environments().size() >= MAX_ENVIRONMENTS) {
                 throw StewardException.invalid("name", "at most " + MAX_ENVIRONMENTS + " environments can be declared");
