@@ -307,13 +307,7 @@ public final class ModelRoutes implements Routes {
     }
 
     private static Integer maxResults(Context ctx) {
-        return Requests.query(ctx, "max_results").map(text -> {
-            try {
-                return Integer.parseInt(text);
-            } catch (NumberFormatException e) {
-                throw StewardException.invalid("max_results", "'max_results' must be a whole number, not '" + text + "'");
-            }
-        }).orElse(null);
+        return Requests.intQuery(ctx, "max_results").orElse(null);
     }
 
     private static <T> T required(String field, T value) {
