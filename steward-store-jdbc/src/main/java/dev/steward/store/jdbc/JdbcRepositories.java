@@ -3,6 +3,7 @@ package dev.steward.store.jdbc;
 import dev.steward.spi.artifact.ArtifactReferences;
 import dev.steward.spi.data.DatasetRepository;
 import dev.steward.spi.data.ValidationRepository;
+import dev.steward.spi.gates.GateRepository;
 import dev.steward.spi.jobs.JobRepository;
 import dev.steward.spi.registry.RegistryRepository;
 import dev.steward.spi.store.AuditRepository;
@@ -23,7 +24,8 @@ final class JdbcRepositories {
             Map.entry(JobRepository.class, JdbcJobRepository::new),
             Map.entry(ArtifactReferences.class, JdbcArtifactReferences::new),
             Map.entry(RegistryRepository.class, JdbcRegistryRepository::new),
-            Map.entry(WebhookRepository.class, JdbcWebhookRepository::new));
+            Map.entry(WebhookRepository.class, JdbcWebhookRepository::new),
+            Map.entry(GateRepository.class, JdbcGateRepository::new));
 
     private JdbcRepositories() {}
 
