@@ -408,6 +408,30 @@ public final class StewardClient implements AutoCloseable {
         return evaluate("model", modelUri, dataset, version, overrideReason);
     }
 
+    /**
+     * The labelled test examples a gate condition needs. {@code settings} holds {@code condition}
+     * and optionally {@code reliability}, {@code mode}, {@code adaptivity}, {@code steps},
+     * {@code disagreement_bound}, as the API names them; see docs/gates.md.
+     */
+    public JsonNode gateSampleSize(Map<String, Object> settings) {
+        return send(jsonRequest("/api/v1/gates/sample-size", "POST", settings), JsonNode.class);
+    }
+
+    /**
+     * Checks a candidate against a baseline on a test set ({@code candidate}, {@code against},
+     * {@code test_set} as NAME@VERSION, and the settings of {@link #gateSampleSize}), spending one
+     * step of the test set's budget. A refusal is a {@link StewardClientException} whose error code
+     * is {@code RESOURCE_EXHAUSTED} when the test set is used up or too small.
+     */
+    public JsonNode gateCheck(Map<String, Object> request) {
+        return send(jsonRequest("/api/v1/gates/checks", "POST", request), JsonNode.class);
+    }
+
+    /** A test set's step budget and its checks. */
+    public JsonNode gateTestSet(String dataset, int version) {
+        return get("/api/v1/gates/test-sets/" + encodePath(dataset) + "/" + version, JsonNode.class);
+    }
+
     private JsonNode evaluate(String field, String model, String dataset, int version, String overrideReason) {
         Map<String, Object> body = new java.util.LinkedHashMap<>();
         body.put(field, model);

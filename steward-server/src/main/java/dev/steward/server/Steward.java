@@ -32,10 +32,14 @@ import dev.steward.core.registry.ModelRegistration;
 import dev.steward.core.registry.PromotionService;
 import dev.steward.core.registry.RegistryEvaluations;
 import dev.steward.core.registry.RegistryService;
+import dev.steward.core.gates.GateService;
+import dev.steward.core.registry.policy.CriterionKind;
 import dev.steward.core.registry.policy.PolicyParser;
+import dev.steward.core.registry.policy.StatisticalCriterion;
 import dev.steward.core.registry.policy.PromotionContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -59,6 +63,7 @@ public final class Steward implements AutoCloseable {
     private final PackageImporter importer;
     private final RegistryService registry;
     private final PromotionService promotions;
+    private final GateService gates;
     private final LineageService lineage;
     private final ModelRegistration registration;
     private final RegistryEvaluations evaluations;
@@ -104,7 +109,10 @@ public final class Steward implements AutoCloseable {
         this.registry = new RegistryService(store, artifacts, datasets, audit, webhooks, clock);
         this.registration = new ModelRegistration(registry, importer, artifacts, config.server().maxArtifactBytes());
         this.evaluations = new RegistryEvaluations(evaluator, registration, registry, tracking);
-        this.promotions = new PromotionService(store, registry, datasets, audit, webhooks, clock, new PolicyParser(PolicyParser.builtInKinds()),
+        this.gates = new GateService(store, datasets, evaluator, tracking, audit, clock);
+        List<CriterionKind> kinds = new ArrayList<>(PolicyParser.builtInKinds());
+        kinds.add(new StatisticalCriterion.Kind(gates));
+        this.promotions = new PromotionService(store, registry, datasets, audit, webhooks, clock, new PolicyParser(kinds),
                 evaluations, (pkg, rows, calls) -> {
                     ModelEvaluator.Latency latency = evaluator.latency(pkg, rows, calls);
                     return new PromotionContext.Latency(latency.p50Millis(), latency.p99Millis(), latency.loadMillis(), latency.calls());
@@ -169,6 +177,10 @@ public final class Steward implements AutoCloseable {
 
     public RegistryService registry() {
         return registry;
+    }
+
+    public GateService gates() {
+        return gates;
     }
 
     public PromotionService promotions() {

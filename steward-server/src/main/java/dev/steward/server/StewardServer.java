@@ -6,6 +6,7 @@ import dev.steward.core.registry.ModelStages;
 import dev.steward.core.util.Digests;
 import dev.steward.server.api.ArtifactRoutes;
 import dev.steward.server.api.AuditRoutes;
+import dev.steward.server.api.GateRoutes;
 import dev.steward.server.api.HealthRoutes;
 import dev.steward.server.api.TokenRoutes;
 import dev.steward.server.http.Authenticator;
@@ -107,7 +108,8 @@ public final class StewardServer implements AutoCloseable {
                 new JobRoutes(steward.jobs(), json),
                 new EvaluationRoutes(steward.evaluations(), json),
                 new ModelRoutes(steward.registry(), steward.promotions(), steward.lineage(), steward.registration(), json),
-                new WebhookRoutes(steward.webhooks(), json));
+                new WebhookRoutes(steward.webhooks(), json),
+                new GateRoutes(steward.gates(), steward.registration(), steward.datasets(), json));
         HttpServer http = HttpServer.start(steward.config().server(), json, new Authenticator(steward.tokens()), registry, resources);
         StewardServer server = new StewardServer(steward, home, http, adminSecret, gcMetrics);
         try {

@@ -13,6 +13,8 @@ public enum ErrorCode {
     ENDPOINT_NOT_FOUND(ErrorCategory.NOT_FOUND),
     RESOURCE_ALREADY_EXISTS(ErrorCategory.CONFLICT),
     INVALID_STATE(ErrorCategory.CONFLICT),
+    /** Something the request needs is used up or too small: a test set's step budget, or its labelled rows. */
+    RESOURCE_EXHAUSTED(ErrorCategory.CONFLICT),
     REQUEST_TOO_LARGE(ErrorCategory.TOO_LARGE),
     UNAUTHENTICATED(ErrorCategory.UNAUTHENTICATED),
     PERMISSION_DENIED(ErrorCategory.FORBIDDEN),

@@ -254,6 +254,58 @@ public final class ModelEvaluator {
         return new Result(runId, report);
     }
 
+    /**
+     * The predicted class of every row of a version, with the row's label ({@code null} where the
+     * target is missing, or where the version has no target column at all), in row order. For
+     * gates: disagreement needs no labels, accuracy does. Classification packages only.
+     */
+    public record Predictions(String target, List<String> classes, String[] predicted, String[] actual) {
+        public int rows() {
+            return predicted.length;
+        }
+    }
+
+    /** Scores every row of {@code version} with a classification package; see {@link Predictions}. */
+    public Predictions predict(StoredPackage model, DatasetVersion version) {
+        requireNonNull(model, "model is null");
+        requireNonNull(version, "version is null");
+        ModelSignature signature = ModelSignature.of(model.manifest());
+        if (!signature.classification()) {
+            throw StewardException.invalid("model", "statistical gates compare classifiers (accuracy and disagreement); this package is a "
+                    + signature.task().wireName() + " model");
+        }
+        String where = version.datasetName() + " version " + version.version();
+        String target = signature.target().orElseThrow(() -> StewardException.invalid("target", "the model package names no target column"
+                + " to score against; import it again with a target"));
+        Map<String, ColumnSummary> columns = new HashMap<>();
+        version.columns().forEach(c -> columns.put(c.name(), c));
+        Map<String, Boolean> read = inputColumns(signature, version, columns, where);
+        boolean labelled = columns.containsKey(target);
+        if (labelled) {
+            readAs(read, target, true);
+        }
+        TrainingTable table = new TrainingTable(read, version.rowCount());
+        datasets.scan(version, version.columns().stream().filter(c -> read.containsKey(c.name())).toList(), table);
+        checkCategories(signature, table);
+        if (table.rows() == 0) {
+            throw StewardException.invalid("test_set", where + " has no rows");
+        }
+        List<String> classes = signature.classes();
+        List<Integer> rows = new ArrayList<>(table.rows());
+        for (int r = 0; r < table.rows(); r++) {
+            rows.add(r);
+        }
+        int[] best = Evaluation.argmax(score(graph(model), signature, table, rows));
+        String[] predicted = new String[table.rows()];
+        String[] actual = new String[table.rows()];
+        String[] labels = labelled ? table.strings(target) : null;
+        for (int r = 0; r < table.rows(); r++) {
+            predicted[r] = classes.get(best[r]);
+            actual[r] = labels == null || labels[r].isEmpty() ? null : labels[r];
+        }
+        return new Predictions(target, classes, predicted, actual);
+    }
+
     /** Records how a column is read (as text or as numbers); one column cannot feed inputs that need both. */
     /** Which columns the graph's inputs read, and whether each is read as text, checked against the version's schema. */
     private static Map<String, Boolean> inputColumns(ModelSignature signature, DatasetVersion version, Map<String, ColumnSummary> columns,
