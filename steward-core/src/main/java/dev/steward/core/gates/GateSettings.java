@@ -26,6 +26,14 @@ public record GateSettings(GateCondition condition, double reliability, Mode mod
         }
     }
 
+    /**
+     * Settings from their wire form: the condition's text, and the names {@code fp-free}/{@code fn-free}
+     * and {@code none}/{@code hybrid}/{@code full}. Each mistake is an error for its field.
+     */
+    public static GateSettings of(String condition, double reliability, String mode, String adaptivity, int steps) {
+        return new GateSettings(GateCondition.parse(condition), reliability, Mode.parse(mode), Adaptivity.parse(adaptivity), steps);
+    }
+
     /** The probability δ = 1 − reliability that a decision is wrong. */
     public double delta() {
         return 1 - reliability;

@@ -102,7 +102,7 @@ public final class SampleSizes {
             throw StewardException.invalid("unlabelledRows", "a disagreement needs at least one row, not " + unlabelledRows);
         }
         checkDelta(delta);
-        double deviation = Math.sqrt(Math.log(1 / delta) / (2.0 * unlabelledRows));
+        double deviation = Math.sqrt(-Math.log(delta) / (2.0 * unlabelledRows));
         return new DisagreementBound(observedDisagreement, unlabelledRows, delta, Math.min(1, observedDisagreement + deviation));
     }
 
@@ -117,7 +117,7 @@ public final class SampleSizes {
             throw StewardException.invalid("slack", "must lie strictly between 0 and 1, not " + slack);
         }
         checkDelta(delta);
-        return rows(Math.log(1 / delta) / (2 * slack * slack), "slack", "a disagreement bound with slack " + slack);
+        return rows(-Math.log(delta) / (2 * slack * slack), "slack", "a disagreement bound with slack " + slack);
     }
 
     /**

@@ -90,6 +90,16 @@ class GateSettingsTest {
     }
 
     @Test
+    void settingsReadTheirWireForm() {
+        GateSettings settings = GateSettings.of("n - o > 0.02 +/- 0.01", 0.9999, "fp-free", "full", 32);
+        assertThat(settings.condition().clauses()).hasSize(1);
+        assertThat(settings.mode()).isEqualTo(Mode.FP_FREE);
+        assertThat(settings.adaptivity()).isEqualTo(Adaptivity.FULL);
+        assertThatThrownBy(() -> GateSettings.of("n - o > 0.02 +/- 0.01", 0.9999, "fp-free", "always", 32))
+                .isInstanceOfSatisfying(StewardException.class, e -> assertThat(e.field()).contains("adaptivity"));
+    }
+
+    @Test
     void estimatesAreRatesOnAtLeastTheirLabelledRows() {
         assertThat(new Estimates(0, 0, 0.2, 0, 500).rows()).isEqualTo(500);
         assertThatThrownBy(() -> new Estimates(1.2, 0.8, 0.1, 10, 10))

@@ -186,6 +186,16 @@ class SampleSizesTest {
         assertThat(SampleSizes.disagreementDelta(full)).isCloseTo((1 - 0.9999) / (2 * 2 * Math.pow(2, 32)), within(1e-24));
     }
 
+    @Test
+    void theLargestFullyAdaptivePlanStillGivesAUsableBoundOnTheDisagreement() {
+        GateSettings settings = settings(F5, 0.99, Adaptivity.FULL, GateSettings.MAX_STEPS);
+        double delta = SampleSizes.disagreementDelta(settings);
+        assertThat(delta).isPositive();
+        DisagreementBound bound = SampleSizes.fromUnlabelled(0.05, 1_000_000_000L, delta);
+        assertThat(bound.upper()).isCloseTo(0.05 + Math.sqrt(-Math.log(delta) / 2e9), within(1e-12)).isLessThan(0.06);
+        assertThat(SampleSizes.plan(settings, OptionalDouble.of(bound.upper())).labelledRows()).isPositive();
+    }
+
     private static SampleSizePlan plan(String condition, double reliability, Adaptivity adaptivity, int steps, OptionalDouble bound) {
         return SampleSizes.plan(settings(condition, reliability, adaptivity, steps), bound);
     }
