@@ -429,7 +429,7 @@ public final class StewardClient implements AutoCloseable {
 
     /** A test set's step budget and its checks. */
     public JsonNode gateTestSet(String dataset, int version) {
-        return get("/api/v1/gates/test-sets/" + encodePath(dataset) + "/" + version, JsonNode.class);
+        return send(request("/api/v1/gates/test-sets/" + encodePath(dataset) + "/" + version).GET(), JsonNode.class);
     }
 
     private JsonNode evaluate(String field, String model, String dataset, int version, String overrideReason) {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The data: label {@code a} when {@code x1 + 0.6·noise > 0}, else {@code b} (Bayes accuracy
  * about 0.84); {@code x2} is noise. The weak model sees only {@code x2} (accuracy about 0.5), the
- * good one {@code x1} and {@code x2}, the twin the same with another seed on other rows.
+ * good one {@code x1} and {@code x2}, the twin the same with another seed on other rows, the guess the
+ * good one's inputs with labels shuffled.
  */
 class GatesApiTest {
     private static final String TRAIN = """
@@ -55,11 +56,13 @@ class GatesApiTest {
         bob = token("bob", "deployer");
         jobs.upload("signal", rows(1, 1_500));
         jobs.upload("signal", rows(2, 1_500));
+        jobs.upload("signal", shuffledLabels(rows(3, 1_500)));
         String weak = train(1, 1, "[\"x2\"]", "cart", "{\"max_depth\": 1}");
         String good = train(1, 1, "[\"x1\", \"x2\"]", "logistic_regression", "{}");
         String twin = train(2, 2, "[\"x1\", \"x2\"]", "logistic_regression", "{}");
         String other = train(1, 3, "[\"x1\"]", "cart", "{\"max_depth\": 2}");
-        for (String run : new String[] {weak, good, twin, other}) {
+        String guess = train(3, 4, "[\"x1\", \"x2\"]", "logistic_regression", "{}");
+        for (String run : new String[] {weak, good, twin, other, guess}) {
             ok(http.post("/api/v1/models/signal/versions", alice, "{\"run_id\": \"" + run + "\"}"), 201);
         }
     }
@@ -87,6 +90,9 @@ class GatesApiTest {
 
         JsonNode noise = check(alice, "models:/signal/3", "models:/signal/2", "holdout@1", "full", 3);
         assertThat(noise.get("outcome").asText()).as(noise.toString()).isEqualTo("fail");
+        // Two models that mostly agree: d, bounded from the rows before any label is used, lets Bennett need fewer labels.
+        assertThat(noise.at("/plan/clauses/0/method").asText()).as(noise.toString()).isEqualTo("bennett");
+        assertThat(noise.at("/plan/labelled_rows").asLong()).isLessThan(noise.at("/plan/clauses/0/hoeffding").asLong());
         JsonNode again = check(alice, "models:/signal/3", "models:/signal/2", "holdout@1", "full", 3);
         assertThat(again.get("repeated").asBoolean()).as("the same models again spend no step").isTrue();
         assertThat(again.get("step").asInt()).isEqualTo(2);
@@ -153,15 +159,16 @@ class GatesApiTest {
                     steps: 4
                     test_set: promotion-holdout@1
                 """))), 200);
-        JsonNode firstHolder = ok(http.post("/api/v1/models/signal/versions/1/promote", bob, "{\"environment\": \"staging\"}"), 200);
+        // Version 5 learnt from shuffled labels: the good model's inputs, a coin's accuracy.
+        JsonNode firstHolder = ok(http.post("/api/v1/models/signal/versions/5/promote", bob, "{\"environment\": \"staging\"}"), 200);
         assertThat(firstHolder.get("promoted").asBoolean()).as(firstHolder.toString()).isTrue();
-        assertThat(firstHolder.at("/report/criteria/0/observed").asText()).contains("nothing to compare with");
+        assertThat(statistical(firstHolder).get("observed").asText()).contains("nothing to compare with");
         JsonNode better = ok(http.post("/api/v1/models/signal/versions/2/promote", bob, "{\"environment\": \"staging\"}"), 200);
         assertThat(better.get("promoted").asBoolean()).as(better.toString()).isTrue();
         JsonNode twin = ok(http.post("/api/v1/models/signal/versions/3/promote", bob, "{\"environment\": \"staging\"}"), 200);
         assertThat(twin.get("promoted").asBoolean()).as(twin.toString()).isFalse();
-        assertThat(twin.at("/report/criteria/0/observed").asText()).contains("failed", "step 2 of 4");
-        assertThat(twin.at("/report/criteria/0/evidence").toString()).contains("gate_check");
+        assertThat(statistical(twin).get("observed").asText()).contains("failed", "step 2 of 4");
+        assertThat(statistical(twin).get("evidence").toString()).contains("gate_check");
 
         refused(http.send(http.builder("/api/v1/models/signal/policies/production", admin).PUT(java.net.http.HttpRequest.BodyPublishers.ofString("""
                 criteria:
@@ -201,6 +208,15 @@ class GatesApiTest {
         assertThat(plan.get("labelled_rows").asLong()).isEqualTo(5_496);
     }
 
+    private static JsonNode statistical(JsonNode outcome) {
+        for (JsonNode criterion : outcome.at("/report/criteria")) {
+            if (criterion.get("kind").asText().equals("statistical")) {
+                return criterion;
+            }
+        }
+        throw new AssertionError("no statistical criterion in " + outcome);
+    }
+
     private static JsonNode check(String token, String candidate, String against, String testSet, String adaptivity, int steps) {
         return ok(http.post("/api/v1/gates/checks", token, body(candidate, against, testSet, adaptivity, steps)), 200);
     }
@@ -220,6 +236,19 @@ class GatesApiTest {
             csv.append(String.format(Locale.ROOT, "%.6f,%.6f,%s%n", x1, x2, x1 + 0.6 * gaussian(random) > 0 ? "a" : "b"));
         }
         return csv.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The same rows with their labels shuffled: nothing left to learn. */
+    static byte[] shuffledLabels(byte[] csv) {
+        java.util.List<String> lines = new java.util.ArrayList<>(new String(csv, StandardCharsets.UTF_8).lines().toList());
+        java.util.List<String> labels = new java.util.ArrayList<>(lines.subList(1, lines.size()).stream().map(l -> l.substring(l.lastIndexOf(',')
+                + 1)).toList());
+        java.util.Collections.shuffle(labels, new java.util.Random(5));
+        StringBuilder out = new StringBuilder(lines.get(0)).append('\n');
+        for (int i = 1; i < lines.size(); i++) {
+            out.append(lines.get(i), 0, lines.get(i).lastIndexOf(',') + 1).append(labels.get(i - 1)).append('\n');
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static double gaussian(SplittableRandom random) {

@@ -139,7 +139,7 @@ public final class GateService {
     private CheckResult checkOnce(Caller caller, CheckRequest request) {
         GateSettings settings = request.settings();
         request.disagreementBound().ifPresent(GateService::checkBound);
-        boolean needsBaseline = settings.condition().clauses().stream().anyMatch(c -> c.uses(Variable.O) || c.uses(Variable.D));
+        boolean needsBaseline = settings.condition().clauses().stream().anyMatch(c -> c.variables().contains(Variable.O) || c.variables().contains(Variable.D));
         if (needsBaseline && request.baseline().isEmpty()) {
             throw StewardException.invalid("against", "the condition uses o or d: name the model to compare with (the version in production, e.g."
                     + " models:/name@production)");
@@ -188,14 +188,14 @@ public final class GateService {
         String boundSource = bound.isPresent() ? "given" : "none";
         Optional<DisagreementBound> estimated = Optional.empty();
         if (bound.isEmpty() && old.isPresent()) {
-            DisagreementBound fromRows = SampleSizes.fromUnlabelled(observedD, total, 1 - settings.reliability());
+            DisagreementBound fromRows = SampleSizes.fromUnlabelled(observedD, total, SampleSizes.disagreementDelta(settings));
             estimated = Optional.of(fromRows);
-            bound = OptionalDouble.of(fromRows.bound());
+            bound = OptionalDouble.of(fromRows.upper());
             boundSource = "estimated";
         }
         SampleSizePlan plan = SampleSizes.plan(settings, bound);
-        long labelsNeeded = plan.labelled();
-        long rowsNeeded = plan.unlabelled();
+        long labelsNeeded = plan.labelledRows();
+        long rowsNeeded = plan.required();
         if (labelled.size() < labelsNeeded || total < rowsNeeded) {
             String missing = labelled.size() < labelsNeeded
                     ? "the condition needs " + labelsNeeded + " labelled rows and " + where + " has " + labelled.size()
@@ -219,20 +219,20 @@ public final class GateService {
                 correctOld++;
             }
         }
-        double n = used == 0 ? Double.NaN : (double) correctNew / used;
-        double o = used == 0 || old.isEmpty() ? Double.NaN : (double) correctOld / used;
-        Estimates estimates = new Estimates(n, o, old.isPresent() ? observedD : Double.NaN, used, total);
-        GateDecision.Decision decision = GateDecision.decide(settings, estimates);
+        double n = used == 0 ? 0 : (double) correctNew / used;
+        double o = used == 0 || old.isEmpty() ? 0 : (double) correctOld / used;
+        Estimates estimates = new Estimates(n, o, old.isPresent() ? observedD : 0, used, total);
+        Decision decision = GateDecision.decide(plan, estimates);
 
         ObjectNode details = JSON.createObjectNode();
         details.put("condition", settings.condition().text());
         ObjectNode est = details.putObject("estimates");
-        putNumber(est, "n", n);
-        putNumber(est, "o", o);
-        putNumber(est, "d", estimates.d());
+        putNumber(est, "n", used == 0 ? Double.NaN : n);
+        putNumber(est, "o", used == 0 || old.isEmpty() ? Double.NaN : o);
+        putNumber(est, "d", old.isPresent() ? observedD : Double.NaN);
         est.put("labelled_rows_used", used).put("rows", total).put("labelled_rows_available", labelled.size());
         ArrayNode clauses = details.putArray("clauses");
-        for (GateDecision.ClauseOutcome c : decision.clauses()) {
+        for (ClauseOutcome c : decision.clauses()) {
             ObjectNode node = clauses.addObject().put("clause", c.clause().text()).put("passed", c.passed());
             putNumber(node, "estimate", c.estimate());
             putNumber(node, "lower", c.lower());
@@ -240,7 +240,7 @@ public final class GateService {
         }
         ObjectNode disagreement = details.putObject("disagreement_bound").put("source", boundSource);
         bound.ifPresent(b -> disagreement.put("bound", b));
-        estimated.ifPresent(e -> disagreement.put("observed", observedD).put("rows", total));
+        estimated.ifPresent(e -> disagreement.put("observed", e.observed()).put("rows", e.unlabelledRows()).put("delta", e.delta()));
         details.set("plan", planJson(settings, plan));
         return record(caller, request, testSet, where, existing, baseline, decision.passed(), details);
     }
@@ -403,7 +403,7 @@ public final class GateService {
     }
 
     private static Outcome outcomeFor(Adaptivity adaptivity, boolean passed) {
-        return adaptivity.releasesOutcome(passed) ? (passed ? Outcome.PASS : Outcome.FAIL) : Outcome.WITHHELD;
+        return adaptivity.releases(passed) ? (passed ? Outcome.PASS : Outcome.FAIL) : Outcome.WITHHELD;
     }
 
     /** A check as {@code caller} may see it: estimates only for administrators, or once the test set is retired. */
@@ -463,7 +463,7 @@ public final class GateService {
         ObjectNode node = JSON.createObjectNode();
         node.put("condition", settings.condition().text()).put("reliability", settings.reliability()).put("mode", settings.mode().wireName())
                 .put("adaptivity", settings.adaptivity().wireName()).put("steps", settings.steps())
-                .put("labelled_rows", plan.labelled()).put("rows", plan.unlabelled());
+                .put("labelled_rows", plan.labelledRows()).put("rows", plan.required());
         ArrayNode clauses = node.putArray("clauses");
         for (ClauseSize size : plan.clauses()) {
             ObjectNode c = clauses.addObject().put("clause", size.clause().text()).put("hoeffding", size.hoeffding());

@@ -90,7 +90,7 @@ public final class StatisticalCriterion implements Criterion {
             DatasetVersion testSet = context.dataset(f.requiredText("test_set", 300), f.path("test_set"));
             // A test set too small for the plan is refused now rather than at the first promotion.
             long needed = Math.max(gates.size(settings, bound).path("labelled_rows").asLong(), gates.size(settings, bound).path("rows").asLong());
-            if (bound.isPresent() || settings.condition().clauses().stream().noneMatch(c -> c.uses(Variable.D) || c.uses(Variable.O))) {
+            if (bound.isPresent() || settings.condition().clauses().stream().noneMatch(c -> c.variables().contains(Variable.D) || c.variables().contains(Variable.O))) {
                 if (testSet.rowCount() < needed) {
                     throw f.invalid("test_set", testSet.datasetName() + "@" + testSet.version() + " has " + testSet.rowCount() + " rows and the"
                             + " condition needs " + needed + " at reliability " + reliability + " over " + steps + " steps");
@@ -124,7 +124,7 @@ public final class StatisticalCriterion implements Criterion {
 
     @Override
     public CriterionResult evaluate(PromotionContext context) {
-        boolean needsBaseline = settings.condition().clauses().stream().anyMatch(c -> c.uses(Variable.O) || c.uses(Variable.D));
+        boolean needsBaseline = settings.condition().clauses().stream().anyMatch(c -> c.variables().contains(Variable.O) || c.variables().contains(Variable.D));
         String candidate = "models:/" + context.candidate().version().modelName() + "/" + context.candidate().version().version();
         if (needsBaseline && context.currentPackage().isEmpty()) {
             return new CriterionResult(KIND, describe(), true, "no version holds " + context.environment() + ": nothing to compare with",
