@@ -55,6 +55,13 @@ public final class ConfigLoader {
         defaults.put("webhooks.max-attempts", "30");
         defaults.put("webhooks.max-age-hours", "24");
         defaults.put("webhooks.retry-base-ms", "1000");
+        defaults.put("serving.log-dir", "");
+        defaults.put("serving.log-segment-mb", "64");
+        defaults.put("serving.log-segment-minutes", "60");
+        defaults.put("serving.log-retention-hours", "168");
+        defaults.put("serving.log-queue", "65536");
+        defaults.put("serving.intra-op-threads", "0");
+        defaults.put("serving.poll-ms", "250");
         return defaults;
     }
 
@@ -121,7 +128,13 @@ public final class ConfigLoader {
         WebhooksConfig webhooks = new WebhooksConfig(Duration.ofMillis(typed.longValue("webhooks.timeout-ms", 100, 600_000)),
                 typed.integer("webhooks.max-attempts", 1, 1000), Duration.ofHours(typed.integer("webhooks.max-age-hours", 1, 24 * 30)),
                 Duration.ofMillis(typed.longValue("webhooks.retry-base-ms", 1, 3_600_000)));
-        return new StewardConfig(absoluteHome, server, store, typed.string("artifacts.url"), jobs, webhooks);
+        String logDir = typed.string("serving.log-dir");
+        ServingConfig serving = new ServingConfig(logDir.isBlank() ? absoluteHome.resolve("logs") : absoluteHome.resolve(logDir),
+                typed.longValue("serving.log-segment-mb", 1, 1 << 20) * 1024 * 1024, Duration.ofMinutes(typed.integer("serving.log-segment-minutes",
+                1, 24 * 60)), Duration.ofHours(typed.integer("serving.log-retention-hours", 0, 24 * 365 * 10)),
+                typed.integer("serving.log-queue", 1, 1 << 24), typed.integer("serving.intra-op-threads", 0, 1024),
+                Duration.ofMillis(typed.integer("serving.poll-ms", 10, 60_000)));
+        return new StewardConfig(absoluteHome, server, store, typed.string("artifacts.url"), jobs, webhooks, serving);
     }
 
     private static void put(Map<String, String> values, Map<String, String> sources, String key, String value, String source) {

@@ -14,9 +14,10 @@ import java.nio.file.Path;
  * @param artifactsUrl where artifacts live: a path or {@code file:} URL
  * @param jobs the job queue
  * @param webhooks webhook delivery
+ * @param serving model serving
  */
 public record StewardConfig(Path home, ServerConfig server, JdbcStoreConfig store, String artifactsUrl, JobsConfig jobs,
-        WebhooksConfig webhooks) {
+        WebhooksConfig webhooks, ServingConfig serving) {
     public StewardConfig {
         requireNonNull(home, "home is null");
         requireNonNull(server, "server is null");
@@ -24,6 +25,7 @@ public record StewardConfig(Path home, ServerConfig server, JdbcStoreConfig stor
         requireNonNull(artifactsUrl, "artifactsUrl is null");
         requireNonNull(jobs, "jobs is null");
         requireNonNull(webhooks, "webhooks is null");
+        requireNonNull(serving, "serving is null");
     }
 
     /** The file holding the admin token created on first start. */
