@@ -17,7 +17,7 @@ final class TokenCommand extends CommandGroup {
         @Option(names = "--name", required = true, description = "What the token is for.")
         String name;
 
-        @Option(names = "--role", required = true, description = "viewer, editor, deployer or admin.")
+        @Option(names = "--role", required = true, description = "inference (prediction and feedback only), viewer, editor, deployer or admin.")
         String role;
 
         @Option(names = "--offline", description = "Write to the home directory's store directly, without a server "

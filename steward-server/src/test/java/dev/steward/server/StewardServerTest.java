@@ -208,7 +208,7 @@ class StewardServerTest {
         assertThat(json(unknown).get("field").asText()).isEqualTo("admin");
         assertThat(json(unknown).get("message").asText()).contains("unknown field", "role");
         assertThat(json(missing).get("field").asText()).isEqualTo("role");
-        assertThat(json(badRole).get("message").asText()).contains("viewer, editor, deployer, admin");
+        assertThat(json(badRole).get("message").asText()).contains("inference, viewer, editor, deployer, admin");
         assertThat(notObject.statusCode()).isEqualTo(400);
         assertThat(empty.statusCode()).isEqualTo(400);
     }

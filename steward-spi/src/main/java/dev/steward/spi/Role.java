@@ -2,8 +2,13 @@ package dev.steward.spi;
 
 import java.util.Locale;
 
-/** API roles, each including every power of the roles before it. */
+/**
+ * API roles, each including every power of the roles before it. {@code INFERENCE} comes first: it
+ * may call prediction and feedback routes and nothing else (not even what a viewer reads), for the
+ * tokens of applications that only call a model.
+ */
 public enum Role {
+    INFERENCE,
     VIEWER,
     EDITOR,
     DEPLOYER,
@@ -24,6 +29,6 @@ public enum Role {
                 return role;
             }
         }
-        throw StewardException.invalid("role", "unknown role '" + text + "': use one of viewer, editor, deployer, admin");
+        throw StewardException.invalid("role", "unknown role '" + text + "': use one of inference, viewer, editor, deployer, admin");
     }
 }

@@ -51,7 +51,7 @@ public final class TokenRoutes implements Routes {
         router.post("/api/v1/tokens", Access.ADMIN, ctx -> {
             CreateToken request = json.readStrict(ctx.bodyAsBytes(), CreateToken.class);
             if (request.role() == null) {
-                throw StewardException.invalid("role", "'role' is required: one of viewer, editor, deployer, admin");
+                throw StewardException.invalid("role", "'role' is required: one of inference, viewer, editor, deployer, admin");
             }
             Caller caller = Authenticator.caller(ctx);
             IssuedToken issued = tokens.create(caller, request.name(), Role.parse(request.role()));
