@@ -33,6 +33,7 @@ import dev.steward.core.registry.PromotionService;
 import dev.steward.core.registry.RegistryEvaluations;
 import dev.steward.core.registry.RegistryService;
 import dev.steward.core.gates.GateService;
+import dev.steward.core.serving.DeploymentService;
 import dev.steward.core.registry.policy.CriterionKind;
 import dev.steward.core.registry.policy.PolicyParser;
 import dev.steward.core.registry.policy.StatisticalCriterion;
@@ -64,6 +65,7 @@ public final class Steward implements AutoCloseable {
     private final RegistryService registry;
     private final PromotionService promotions;
     private final GateService gates;
+    private final DeploymentService deployments;
     private final LineageService lineage;
     private final ModelRegistration registration;
     private final RegistryEvaluations evaluations;
@@ -118,6 +120,7 @@ public final class Steward implements AutoCloseable {
                     return new PromotionContext.Latency(latency.p50Millis(), latency.p99Millis(), latency.loadMillis(), latency.calls());
                 });
         this.lineage = new LineageService(store, registry, promotions, tracking, datasets, audit);
+        this.deployments = new DeploymentService(store, registry, promotions, audit, webhooks, clock, config.serving().pollInterval());
     }
 
     /** Opens the stores named by the configuration (running any pending migrations). */
@@ -179,6 +182,10 @@ public final class Steward implements AutoCloseable {
         return registry;
     }
 
+    public DeploymentService deployments() {
+        return deployments;
+    }
+
     public GateService gates() {
         return gates;
     }
@@ -224,6 +231,7 @@ public final class Steward implements AutoCloseable {
     @Override
     public void close() {
         try {
+            deployments.close();
             webhookDispatcher.close();
             jobs.close();
             if (trainer instanceof AutoCloseable closeable) {

@@ -6,6 +6,7 @@ import dev.steward.core.registry.ModelStages;
 import dev.steward.core.util.Digests;
 import dev.steward.server.api.ArtifactRoutes;
 import dev.steward.server.api.AuditRoutes;
+import dev.steward.server.api.DeploymentRoutes;
 import dev.steward.server.api.GateRoutes;
 import dev.steward.server.api.HealthRoutes;
 import dev.steward.server.api.TokenRoutes;
@@ -109,7 +110,10 @@ public final class StewardServer implements AutoCloseable {
                 new EvaluationRoutes(steward.evaluations(), json),
                 new ModelRoutes(steward.registry(), steward.promotions(), steward.lineage(), steward.registration(), json),
                 new WebhookRoutes(steward.webhooks(), json),
-                new GateRoutes(steward.gates(), steward.registration(), steward.datasets(), json));
+                new GateRoutes(steward.gates(), steward.registration(), steward.datasets(), json),
+                new DeploymentRoutes(steward.deployments(), json));
+        // Deployments are loaded (as they were when the server stopped) before the first request.
+        steward.deployments().start();
         HttpServer http = HttpServer.start(steward.config().server(), json, new Authenticator(steward.tokens()), registry, resources);
         StewardServer server = new StewardServer(steward, home, http, adminSecret, gcMetrics);
         try {
