@@ -52,7 +52,11 @@ public final class DeploymentRoutes implements Routes {
                 throw StewardException.invalid("name", "'name' is required: the deployment's name, e.g. penguins-api");
             }
             DeploymentSpec spec = spec(r.model(), r.environment(), r.spec(), r.overrideReason());
-            json.respond(ctx, 201, view(deployments.create(Authenticator.caller(ctx), r.name(), spec)));
+            try {
+                json.respond(ctx, 201, view(deployments.create(Authenticator.caller(ctx), r.name(), spec)));
+            } catch (StewardException e) {
+                throw r.model() != null ? single(e) : e;
+            }
         });
         router.get("/api/v1/deployments", Access.VIEWER, ctx -> {
             ObjectNode body = json.mapper().createObjectNode();
@@ -65,7 +69,12 @@ public final class DeploymentRoutes implements Routes {
             UpdateRequest r = json.readStrict(ctx.bodyAsBytes(), UpdateRequest.class);
             DeploymentState current = deployments.get(ctx.pathParam("name"));
             DeploymentSpec spec = spec(r.model(), current.spec().environment(), r.spec(), r.overrideReason());
-            json.respond(ctx, 200, view(deployments.update(Authenticator.caller(ctx), ctx.pathParam("name"), spec, Optional.ofNullable(r.reason()))));
+            try {
+                json.respond(ctx, 200, view(deployments.update(Authenticator.caller(ctx), ctx.pathParam("name"), spec,
+                        Optional.ofNullable(r.reason()))));
+            } catch (StewardException e) {
+                throw r.model() != null ? single(e) : e;
+            }
         });
         router.get("/api/v1/deployments/{name}/history", Access.VIEWER, ctx -> {
             List<DeploymentRevisionRecord> revisions = deployments.history(ctx.pathParam("name"));
@@ -135,10 +144,16 @@ public final class DeploymentRoutes implements Routes {
         try {
             return DeploymentSpecs.parse(built, deployments::resolve);
         } catch (StewardException e) {
-            // The one version of --model: name the request's own fields.
-            String field = e.field().map(f -> f.replace("versions[0].", "")).orElse("model");
-            throw StewardException.of(e.code(), e.getMessage().replace("versions[0].", "")).withField(field);
+            throw single(e);
         }
+    }
+
+    /** An error about the one version a request named with 'model', naming the request's own fields. */
+    private static StewardException single(StewardException e) {
+        if (e.field().filter(f -> f.startsWith("versions[0].")).isEmpty()) {
+            return e;
+        }
+        return StewardException.of(e.code(), e.getMessage().replace("versions[0].", "")).withField(e.field().get().replace("versions[0].", ""));
     }
 
     private ObjectNode view(DeploymentState d) {
