@@ -18,6 +18,7 @@ import dev.steward.server.mlflow.MlflowRoutes;
 import dev.steward.server.api.TrackingRoutes;
 import dev.steward.server.api.DatasetRoutes;
 import dev.steward.server.api.EvaluationRoutes;
+import dev.steward.server.api.FeasibilityRoutes;
 import dev.steward.server.api.JobRoutes;
 import dev.steward.server.api.ModelRoutes;
 import dev.steward.server.api.WebhookRoutes;
@@ -106,6 +107,7 @@ public final class StewardServer implements AutoCloseable {
                         steward.config().server().maxArtifactBytes()),
                 new JobRoutes(steward.jobs(), json),
                 new EvaluationRoutes(steward.evaluations(), json),
+                new FeasibilityRoutes(steward.feasibility(), json),
                 new ModelRoutes(steward.registry(), steward.promotions(), steward.lineage(), steward.registration(), json),
                 new WebhookRoutes(steward.webhooks(), json));
         HttpServer http = HttpServer.start(steward.config().server(), json, new Authenticator(steward.tokens()), registry, resources);
