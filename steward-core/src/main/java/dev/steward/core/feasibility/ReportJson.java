@@ -36,6 +36,7 @@ final class ReportJson {
                 .put("ber_lower", estimate.berLower()).put("ber_upper", estimate.berUpper()).put("max_accuracy", estimate.maxAccuracy());
         e.putArray("ber_lower_interval").add(estimate.berLowerInterval().low()).add(estimate.berLowerInterval().high());
         e.putArray("ber_upper_interval").add(estimate.berUpperInterval().low()).add(estimate.berUpperInterval().high());
+        json.put("ceiling_sentence", report.ceiling());
         StringBuilder summary = new StringBuilder(sentence(report.ceiling()));
         if (context.targetAccuracy().isPresent()) {
             double target = context.targetAccuracy().getAsDouble();
