@@ -132,7 +132,7 @@ record FeasibilityReport(int classes, int trainRows, int testRows, int inputDime
             case MORE_DATA_HELPS -> "more data is likely to help: the 1-NN error falls by about " + points(-curve.fit().perDoubling())
                     + " points per doubling (" + extrapolated + "; the ceiling estimate may then rise to about " + percent(1 - curve
                     .berLowerAt10x()) + ")";
-            case FLAT -> "more data of the same kind is unlikely to help: the learning curve is flat (" + extrapolated + ")";
+            case FLAT -> "more data of the same kind is unlikely to help: the 1-NN error does not fall with more rows (" + extrapolated + ")";
             case UNCLEAR -> "the learning curve is too noisy to tell whether more data helps (" + extrapolated + ")";
         };
     }

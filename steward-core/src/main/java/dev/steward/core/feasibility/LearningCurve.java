@@ -6,7 +6,12 @@ package dev.steward.core.feasibility;
  * a power law says the error goes to 0 with enough data, which is exactly what a Bayes error
  * above 0 denies, and it cannot take an error of 0 at all; over the one or two decades a study
  * measures, the straight line in {@code ln n} fits as well, needs no floor to be guessed, and its
- * slope reads directly as "points of error per doubling". Extrapolations are clamped at 0.
+ * slope reads directly as "points of error per doubling".
+ *
+ * <p>Extrapolations start from the error measured at the largest size (all sizes share the
+ * held-out rows, and the largest is the best measured) and follow the fitted slope, a rising slope
+ * counting as flat: the points may rise by chance, but that is no reason to expect more data to
+ * make things worse. They are clamped at 0.
  *
  * @param slopeError the standard error of the slope (0 with fewer than three points)
  */
@@ -23,7 +28,7 @@ record LearningCurve(int[] sizes, double[] errors, double intercept, double slop
     enum Verdict {
         /** The error falls clearly (the slope is negative beyond twice its standard error) and by more than {@link #FLAT_GAIN} at 10 times the data. */
         MORE_DATA_HELPS,
-        /** The fitted error changes by less than {@link #FLAT_GAIN} from 10 times the data. */
+        /** The extrapolated error falls by less than {@link #FLAT_GAIN} from 10 times the data (or the points rise). */
         FLAT,
         /** Neither: the points are too few or too noisy to tell. */
         UNCLEAR
@@ -63,9 +68,10 @@ record LearningCurve(int[] sizes, double[] errors, double intercept, double slop
         return new LearningCurve(sizes, errors, intercept, slope, slopeError);
     }
 
-    /** The fitted error at {@code n} training rows, at least 0. */
+    /** The error extrapolated to {@code n} training rows from the largest size measured, at least 0. */
     double predict(double n) {
-        return Math.max(0, intercept + slope * Math.log(n));
+        int last = sizes.length - 1;
+        return Math.max(0, errors[last] + Math.min(0, slope) * Math.log(n / sizes[last]));
     }
 
     /** The fitted change of the error when the data doubles (negative when it falls). */
@@ -76,7 +82,7 @@ record LearningCurve(int[] sizes, double[] errors, double intercept, double slop
     Verdict verdict() {
         double largest = sizes[sizes.length - 1];
         double gain = predict(largest) - predict(10 * largest);
-        if (Math.abs(gain) < FLAT_GAIN && sizes.length > 1) {
+        if (gain < FLAT_GAIN && sizes.length > 1) {
             return Verdict.FLAT;
         }
         if (gain >= FLAT_GAIN && sizes.length > 2 && slope < -2 * slopeError) {

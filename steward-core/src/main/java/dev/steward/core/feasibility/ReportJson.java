@@ -71,7 +71,8 @@ final class ReportJson {
         ObjectNode learning = json.putObject("learning_curve").put("verdict", curve.fit().verdict().name().toLowerCase(Locale.ROOT))
                 .put("sentence", report.curveSentence()).put("knn_accuracy_at_2x", 1 - curve.knnErrorAt2x())
                 .put("knn_accuracy_at_10x", 1 - curve.knnErrorAt10x()).put("max_accuracy_at_10x", 1 - curve.berLowerAt10x());
-        learning.putObject("fit").put("model", "knn_error = intercept + slope * ln(train_rows)").put("intercept", curve.fit().intercept())
+        learning.putObject("fit").put("model", "knn_error = intercept + slope * ln(train_rows)")
+                .put("extrapolation", "from the knn_error at the largest train_rows, along min(slope, 0)").put("intercept", curve.fit().intercept())
                 .put("slope", curve.fit().slope()).put("slope_standard_error", curve.fit().slopeError())
                 .put("per_doubling", curve.fit().perDoubling());
         evaluations(learning.putArray("points"), curve.points());

@@ -37,12 +37,26 @@ class LearningCurveTest {
     }
 
     @Test
+    void extrapolationsStartFromTheLargestSizeAndARisingCurveCountsAsFlat() {
+        // Rising points (a 1-NN error can, by chance): the fit says so, the extrapolation stays at the last error.
+        LearningCurve rising = LearningCurve.fit(SIZES, new double[] {0.14, 0.20, 0.17, 0.30, 0.26, 0.27});
+
+        assertThat(rising.slope()).isPositive();
+        assertThat(rising.predict(32_000)).isEqualTo(0.27);
+        assertThat(rising.verdict()).isEqualTo(LearningCurve.Verdict.FLAT);
+        // A falling one: from the last point along the slope.
+        LearningCurve falling = LearningCurve.fit(SIZES, new double[] {0.30, 0.28, 0.25, 0.24, 0.21, 0.20});
+        assertThat(falling.predict(6_400)).isEqualTo(0.20 + falling.slope() * Math.log(2), within(1e-15));
+    }
+
+    @Test
     void aFlatCurveSaysMoreDataWillNotHelpAndANoisyOneThatItCannotTell() {
         assertThat(LearningCurve.fit(SIZES, new double[] {0.1, 0.1, 0.1, 0.1, 0.1, 0.1}).verdict()).isEqualTo(LearningCurve.Verdict.FLAT);
         assertThat(LearningCurve.fit(SIZES, new double[] {0.1, 0.102, 0.099, 0.1, 0.101, 0.1}).verdict()).isEqualTo(LearningCurve.Verdict.FLAT);
         assertThat(LearningCurve.fit(SIZES, new double[] {0.30, 0.10, 0.32, 0.05, 0.28, 0.12}).verdict())
                 .isEqualTo(LearningCurve.Verdict.UNCLEAR);
         assertThat(LearningCurve.fit(new int[] {100}, new double[] {0.2}).verdict()).isEqualTo(LearningCurve.Verdict.UNCLEAR);
+        assertThat(LearningCurve.fit(new int[] {100}, new double[] {0.2}).predict(1000)).isEqualTo(0.2);
         // An error already at 0 stays there.
         assertThat(LearningCurve.fit(SIZES, new double[6]).verdict()).isEqualTo(LearningCurve.Verdict.FLAT);
     }
