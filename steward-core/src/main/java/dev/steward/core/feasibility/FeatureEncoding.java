@@ -9,11 +9,12 @@ import java.util.Map;
 /**
  * Turns feature columns into rows of numbers to measure distances in, fitted on the training rows
  * only, so that nothing of the held-out rows leaks into the space they are measured in. A numeric
- * column is standardised (training mean 0, standard deviation 1); a missing value becomes the mean
- * and sets a flag dimension (1 when missing), which exists when training rows miss values. A
- * categorical column becomes 0/1 indicators: one per category among the {@value #MAX_CATEGORIES}
- * most frequent in training, one for the other categories and one for missing (each only when it
- * occurs in training); a category training never saw sets none. Immutable.
+ * column is standardised (training mean 0, standard deviation 1); a missing (or infinite) value
+ * becomes the mean and sets a flag dimension (1 when missing), which exists when training rows
+ * miss values. A categorical column becomes 0/1 indicators: one per category among the
+ * {@value #MAX_CATEGORIES} most frequent in training, one for the other categories and one for
+ * missing (each only when it occurs in training); a category training never saw sets none.
+ * Immutable.
  */
 final class FeatureEncoding {
     /** Categories of a column that get an indicator of their own; the rest share one. */
