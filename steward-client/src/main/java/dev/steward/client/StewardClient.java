@@ -443,6 +443,18 @@ public final class StewardClient implements AutoCloseable {
         return send(jsonRequest("/api/v1/evaluations", "POST", body), JsonNode.class);
     }
 
+    // ---- feasibility -------------------------------------------------------------------------
+
+    /**
+     * A feasibility study of a dataset version's target, before anything is trained: Bayes error
+     * bounds (the best accuracy any model can reach on the data), FeeBee's self-check and a
+     * learning curve, kept as a run in the experiment {@code feasibility/<dataset>}; answers the
+     * report ({@code estimate}, {@code summary}, {@code feebee}, {@code learning_curve}, {@code run_id}, ...).
+     */
+    public JsonNode feasibility(FeasibilityRequest request) {
+        return send(jsonRequest("/api/v1/feasibility", "POST", request.body()), JsonNode.class);
+    }
+
     // ---- model registry ----------------------------------------------------------------------
 
     /**

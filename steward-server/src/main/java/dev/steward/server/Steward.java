@@ -7,6 +7,7 @@ import dev.steward.core.artifacts.ArtifactCollector;
 import dev.steward.core.audit.AuditLog;
 import dev.steward.core.auth.TokenService;
 import dev.steward.core.data.DatasetService;
+import dev.steward.core.feasibility.FeasibilityService;
 import dev.steward.core.jobs.CommandJobRunner;
 import dev.steward.core.jobs.JobService;
 import dev.steward.core.jobs.SweepJobRunner;
@@ -61,6 +62,7 @@ public final class Steward implements AutoCloseable {
     private final OnnxModelRuntime runtime;
     private final dev.steward.spi.training.Trainer trainer;
     private final ModelEvaluator evaluator;
+    private final FeasibilityService feasibility;
     private final PackageImporter importer;
     private final RegistryService registry;
     private final PromotionService promotions;
@@ -96,6 +98,7 @@ public final class Steward implements AutoCloseable {
         TrainJobRunner training = new TrainJobRunner(datasets, trainer);
         this.runtime = new OnnxModelRuntime(0);
         this.evaluator = new ModelEvaluator(tracking, datasets, artifacts, runtime);
+        this.feasibility = new FeasibilityService(tracking, datasets);
         this.importer = new PackageImporter(tracking, artifacts, runtime);
         this.collector = new ArtifactCollector(store, artifacts, audit, clock);
         // A SQLite store belongs to one server (the home's lock guards it); a PostgreSQL one may be shared by replicas.
@@ -171,6 +174,11 @@ public final class Steward implements AutoCloseable {
     /** Evaluation of model packages on dataset versions. */
     public ModelEvaluator evaluator() {
         return evaluator;
+    }
+
+    /** Feasibility studies of dataset versions: Bayes error bounds before anything is trained. */
+    public FeasibilityService feasibility() {
+        return feasibility;
     }
 
     /** Model packages from training runs, ONNX graphs built elsewhere and MLflow models. */

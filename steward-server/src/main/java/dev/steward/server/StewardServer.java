@@ -20,6 +20,7 @@ import dev.steward.server.mlflow.MlflowRoutes;
 import dev.steward.server.api.TrackingRoutes;
 import dev.steward.server.api.DatasetRoutes;
 import dev.steward.server.api.EvaluationRoutes;
+import dev.steward.server.api.FeasibilityRoutes;
 import dev.steward.server.api.JobRoutes;
 import dev.steward.server.api.ModelRoutes;
 import dev.steward.server.api.WebhookRoutes;
@@ -108,6 +109,7 @@ public final class StewardServer implements AutoCloseable {
                         steward.config().server().maxArtifactBytes()),
                 new JobRoutes(steward.jobs(), json),
                 new EvaluationRoutes(steward.evaluations(), json),
+                new FeasibilityRoutes(steward.feasibility(), json),
                 new ModelRoutes(steward.registry(), steward.promotions(), steward.lineage(), steward.registration(), json),
                 new WebhookRoutes(steward.webhooks(), json),
                 new GateRoutes(steward.gates(), steward.registration(), steward.datasets(), json),
