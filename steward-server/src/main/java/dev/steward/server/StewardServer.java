@@ -7,6 +7,7 @@ import dev.steward.core.util.Digests;
 import dev.steward.server.api.ArtifactRoutes;
 import dev.steward.server.api.AuditRoutes;
 import dev.steward.server.api.DeploymentRoutes;
+import dev.steward.server.api.FeedbackRoutes;
 import dev.steward.server.api.GateRoutes;
 import dev.steward.server.api.HealthRoutes;
 import dev.steward.server.api.TokenRoutes;
@@ -23,6 +24,7 @@ import dev.steward.server.api.EvaluationRoutes;
 import dev.steward.server.api.FeasibilityRoutes;
 import dev.steward.server.api.JobRoutes;
 import dev.steward.server.api.ModelRoutes;
+import dev.steward.server.api.ReviewRoutes;
 import dev.steward.server.api.WebhookRoutes;
 import dev.steward.spi.Actor;
 import dev.steward.spi.Caller;
@@ -113,9 +115,13 @@ public final class StewardServer implements AutoCloseable {
                 new ModelRoutes(steward.registry(), steward.promotions(), steward.lineage(), steward.registration(), json),
                 new WebhookRoutes(steward.webhooks(), json),
                 new GateRoutes(steward.gates(), steward.registration(), steward.datasets(), json),
-                new DeploymentRoutes(steward.deployments(), json));
-        // Deployments are loaded (as they were when the server stopped) before the first request.
+                new DeploymentRoutes(steward.deployments(), json),
+                new FeedbackRoutes(steward.feedback(), json),
+                new ReviewRoutes(steward.reviews(), json));
+        // Deployments are loaded (as they were when the server stopped) before the first request, and the live figures with them.
         steward.deployments().start();
+        steward.feedback().start();
+        steward.reviews().start();
         HttpServer http = HttpServer.start(steward.config().server(), json, new Authenticator(steward.tokens()), registry, resources);
         StewardServer server = new StewardServer(steward, home, http, adminSecret, gcMetrics);
         try {
