@@ -36,11 +36,19 @@ final class ReviewCommand extends CommandGroup {
             for (JsonNode r : answer.get("reviews")) {
                 table.row(r.get("id").asText(), r.get("request_id").asText(), r.get("row").asInt(), r.get("model").asText() + "/"
                         + r.get("version").asInt(), r.get("predicted").asText(), Cells.number(r, "confidence"), r.get("status").asText(),
-                        Cells.text(r, "label"), Cells.pairs(r.get("inputs")));
+                        Cells.text(r, "label"), inputs(r.get("inputs")));
             }
             table.print(out);
             out.println(answer.get("open").asLong() + " open");
         }
+    }
+
+    /** A review's inputs in their order, {@code name=value}, a list as JSON. */
+    static String inputs(JsonNode inputs) {
+        StringBuilder text = new StringBuilder();
+        inputs.fields().forEachRemaining(e -> text.append(text.length() == 0 ? "" : ", ").append(e.getKey()).append('=')
+                .append(e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+        return text.toString();
     }
 
     @Command(name = "label", description = "Label a review with the true class (editor); it counts as feedback for that row.")

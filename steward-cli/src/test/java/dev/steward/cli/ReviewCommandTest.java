@@ -66,7 +66,7 @@ class ReviewCommandTest {
                 new float[] {45.2f, 17.1f, 195, 4200, 38.9f, 18.2f, 187, 3650})));
 
         Cli listed = server.await(c -> c.out().contains("1 open"), "review", "list", "penguins-api", "--token", alice);
-        assertThat(listed.out()).contains("req-1", "linear/1", "Chinstrap", "0.3800", "open", "float_input=");
+        assertThat(listed.out()).contains("req-1", "linear/1", "Chinstrap", "0.3800", "open", "float_input=[45.2,17.1,195.0,4200.0]");
         Matcher id = Pattern.compile("rev_[0-9a-f]{16}").matcher(listed.out());
         assertThat(id.find()).as(listed.out()).isTrue();
 
