@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.steward.core.serving.FeedbackService;
 import dev.steward.core.serving.Prediction;
+import dev.steward.core.serving.ReviewService;
 import dev.steward.server.config.ConfigLoader;
 import dev.steward.spi.serving.Tensor;
 import java.io.IOException;
@@ -180,6 +181,27 @@ class FeedbackApiTest {
         assertThat(event.at("/details/predicted").asText()).isEqualTo("Chinstrap");
         assertThat(event.get("actor_name").asText()).isEqualTo("alice");
         assertThat(server.steward().reviews().dropped()).isZero();
+    }
+
+    @Test
+    void theReviewBufferDropsAndCountsWhatDoesNotFitAndClosingWritesWhatItHolds() {
+        Steward steward = server.steward();
+        ReviewService small = new ReviewService(steward.store(), steward.feedback(), steward.audit(), steward.clock(), 1);
+        Prediction three = Prediction.classification("req-buffer", "strict-api", 1, MODEL, 1, "weighted", new String[] {"Adelie", "Adelie",
+                "Gentoo"}, new double[] {0.4, 0.9, 0.5}, new boolean[] {true, false, true}, System.currentTimeMillis());
+        List<Tensor> inputs = List.of(Tensor.column("island", new String[] {"Dream", "Biscoe", "Torgersen"}));
+
+        boolean kept = small.offer(three, inputs);
+        small.start();
+        small.close();
+        boolean afterClose = small.offer(three, inputs);
+
+        assertThat(kept).as("two abstained rows, room for one").isFalse();
+        assertThat(afterClose).isFalse();
+        assertThat(small.dropped()).isEqualTo(3);
+        JsonNode queued = ok(http.get("/api/v1/deployments/strict-api/reviews", viewer), 200).get("reviews");
+        assertThat(queued).extracting(r -> r.get("request_id").asText() + "/" + r.get("row").asInt()).containsExactly("req-buffer/0");
+        assertThat(queued.at("/0/inputs/island").asText()).isEqualTo("Dream");
     }
 
     @Test

@@ -13,7 +13,7 @@ import static java.util.Objects.requireNonNull;
  * probability per row) and {@code abstained} (rows answered below the deployment's minimum
  * confidence) are empty when there are none; otherwise they have one element per row.
  *
- * @param requestId the id the response carried
+ * @param requestId the id the response carried (feedback names it: at most 200 characters)
  * @param revision the deployment's revision that answered
  * @param arm why this version answered: {@code pinned}, {@code weighted}, {@code sticky}, {@code canary}, ...
  * @param labels per row, the label the model predicted (the top class, also for an abstained row)

@@ -198,18 +198,36 @@ public final class ReviewService implements ReviewQueue, AutoCloseable {
                 for (Pending p : batch) {
                     reviews.add(review(p, now));
                 }
-                store.write(tx -> {
-                    reviews.forEach(repo(tx)::insertReview);
-                    return null;
-                });
+                insert(reviews);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } catch (RuntimeException e) {
+                // A bug, not the store (insert handles that): the writer must live on.
                 dropped.addAndGet(batch.size());
-                LOG.warn("could not queue {} abstained rows for review: {}", batch.size(), e.toString());
+                LOG.error("could not queue {} abstained rows for review", batch.size(), e);
             } finally {
                 batch.clear();
+            }
+        }
+    }
+
+    /** Writes a batch in one transaction; when that fails, each review on its own, so that one bad row loses only itself. */
+    private void insert(List<ReviewRecord> reviews) {
+        try {
+            store.write(tx -> {
+                reviews.forEach(repo(tx)::insertReview);
+                return null;
+            });
+        } catch (RuntimeException batchFailed) {
+            for (ReviewRecord review : reviews) {
+                try {
+                    store.write(tx -> repo(tx).insertReview(review));
+                } catch (RuntimeException e) {
+                    dropped.incrementAndGet();
+                    LOG.warn("could not queue row {} of request {} of {} for review: {}", review.row(), review.requestId(), review.deployment(),
+                            e.toString());
+                }
             }
         }
     }
