@@ -3,6 +3,7 @@ package dev.steward.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.steward.core.registry.ModelStages;
+import dev.steward.core.serving.RequestLog;
 import dev.steward.core.util.Digests;
 import dev.steward.server.api.ArtifactRoutes;
 import dev.steward.server.api.AuditRoutes;
@@ -28,6 +29,8 @@ import dev.steward.server.api.ReviewRoutes;
 import dev.steward.server.api.WebhookRoutes;
 import dev.steward.spi.Actor;
 import dev.steward.spi.Caller;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -96,6 +99,11 @@ public final class StewardServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        RequestLog requestLog = steward.requestLog();
+        Gauge.builder("steward.request.log.queued", requestLog, RequestLog::queued).description("Request-log entries waiting to be written")
+                .register(registry);
+        FunctionCounter.builder("steward.request.log.dropped", requestLog, RequestLog::dropped)
+                .description("Request-log entries dropped: the queue was full, or they could not be written").register(registry);
 
         Json json = new Json(steward.config().server().maxJsonDepth(), steward.config().server().maxStringLength());
         List<Routes> resources = List.of(
