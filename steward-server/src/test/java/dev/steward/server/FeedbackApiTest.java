@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.steward.core.serving.CanaryController;
 import dev.steward.core.serving.FeedbackService;
 import dev.steward.core.serving.Prediction;
 import dev.steward.core.serving.ReviewService;
 import dev.steward.server.config.ConfigLoader;
+import dev.steward.spi.serving.FeedbackRecord;
 import dev.steward.spi.serving.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,6 +82,13 @@ class FeedbackApiTest {
     @Test
     void feedbackIsJoinedToThePredictionsCountedOnceReportedUnknownWhenNoneMatchesAndSummedPerVersion() {
         FeedbackService feedback = server.steward().feedback();
+        List<FeedbackRecord> heard = new CopyOnWriteArrayList<>();
+        feedback.onFeedback(fact -> {
+            if (fact.deployment().equals("penguins-api")) {
+                heard.add(fact);
+            }
+        });
+        long before = System.currentTimeMillis();
         feedback.record(penguins("penguins-api", "req-a", 1, "Adelie", "Gentoo"));
         feedback.record(penguins("penguins-api", "req-b", 2, "Gentoo"));
         feedback.record(Prediction.regression("req-r", "penguins-api", 1, "mass", 1, "pinned", new double[] {4_100}, System.currentTimeMillis()));
@@ -126,6 +136,12 @@ class FeedbackApiTest {
         assertThat(feedback.liveAccuracy("penguins-api", MODEL, 2)).hasValue(1.0);
         assertThat(feedback.live("penguins-api", MODEL, 2).meanReward()).hasValue(1.0);
         assertThat(feedback.liveAccuracy("penguins-api", MODEL, 3)).isEmpty();
+        assertThat(feedback.since("penguins-api", "models:/" + MODEL + "/1", before)).as("the canary's guardrail")
+                .isEqualTo(new CanaryController.Labelled(2, 1));
+        assertThat(feedback.since("penguins-api", "models:/" + MODEL + "/1", System.currentTimeMillis() + 60_000).labelled()).isZero();
+        assertThat(heard).as("each stored fact once, the bandits' rewards among them").hasSize(6);
+        assertThat(heard.stream().filter(f -> f.reward().isPresent())).extracting(f -> f.model() + "/" + f.version() + "=" + f.reward().getAsDouble())
+                .containsExactlyInAnyOrder(MODEL + "/2=1.0", MODEL + "/1=0.0");
 
         JsonNode events = ok(http.get("/api/v1/audit?action=feedback.record&object_id=penguins-api", admin), 200).get("events");
         assertThat(events).as("the batch that changed nothing is not audited").hasSize(1);

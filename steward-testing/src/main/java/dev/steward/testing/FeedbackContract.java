@@ -154,6 +154,35 @@ public abstract class FeedbackContract {
     }
 
     @Test
+    void theTotalsOfAVersionSinceATimeCountOnlyTheAnswersItGaveSince() {
+        write(r -> {
+            r.insert(label("penguins-api", "early", 0, 1, "Adelie", "Adelie"));
+            r.insert(at(label("penguins-api", "late", 0, 1, "Adelie", "Gentoo"), 5_000));
+            r.insert(at(label("penguins-api", "later", 0, 1, "Gentoo", "Gentoo"), 6_000));
+            r.insert(at(reward("penguins-api", "late", 1, 1.0), 5_000));
+            r.insert(at(label("penguins-api", "other", 0, 2, "Gentoo", "Gentoo"), 6_000));
+            return null;
+        });
+
+        FeedbackTotals since = read(r -> r.totals("penguins-api", "penguins", 1, 5_000));
+        FeedbackTotals none = read(r -> r.totals("penguins-api", "penguins", 1, 6_001));
+
+        assertThat(since.labelled()).isEqualTo(2);
+        assertThat(since.correct()).isEqualTo(1);
+        assertThat(since.rewarded()).isEqualTo(1);
+        assertThat(read(r -> r.totals("penguins-api", "penguins", 1, 0)).labelled()).isEqualTo(3);
+        assertThat(none.labelled()).isZero();
+        assertThat(none.rewarded()).isZero();
+        assertThat(none.version()).isEqualTo(1);
+    }
+
+    private static FeedbackRecord at(FeedbackRecord f, long predictedAt) {
+        return new FeedbackRecord(f.deployment(), f.requestId(), f.row(), f.kind(), f.model(), f.version(), f.revision(), f.arm(),
+                f.predictedLabel(), f.predictedValue(), f.label(), f.value(), f.reward(), f.correct(), f.absoluteError(), f.abstained(),
+                f.source(), predictedAt, f.createdAt(), f.createdBy());
+    }
+
+    @Test
     void reviewsAreQueuedOncePerRowListedOldestFirstAndLabelledOnlyWhileOpen() {
         List<Boolean> queued = write(r -> List.of(r.insertReview(review("rev_0000000000000002", "req-2", 0, 20)),
                 r.insertReview(review("rev_0000000000000001", "req-1", 1, 10)), r.insertReview(review("rev_0000000000000003", "req-1", 0, 10)),

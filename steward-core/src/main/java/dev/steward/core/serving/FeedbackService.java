@@ -25,6 +25,10 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Feedback on predictions: ground truth (a label or a value) and rewards, joined to what was
@@ -36,10 +40,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Live figures come two ways: {@link #figures} sums the store (every replica's feedback), and
  * {@link #live} / {@link #liveAccuracy} read in-memory sums (loaded from the store at
- * {@link #start}, then kept up to date with what this server accepts) for the canary and bandit
- * code on the hot path. Thread-safe.
+ * {@link #start}, then kept up to date with what this server accepts) for code on the hot path.
+ * For the canary it answers the labels since a step began ({@link #since}, from the store); bandits
+ * hear each reward through {@link #onFeedback}. Thread-safe.
  */
-public final class FeedbackService implements PredictionRecorder {
+public final class FeedbackService implements PredictionRecorder, CanaryController.LiveAccuracy {
+    private static final Logger LOG = LoggerFactory.getLogger(FeedbackService.class);
+
     private final MetadataStore store;
     private final DeploymentDirectory deployments;
     private final RegistryService registry;
@@ -49,6 +56,7 @@ public final class FeedbackService implements PredictionRecorder {
     private final PredictionIndex index;
     private final Map<VersionKey, FeedbackFigures> live = new ConcurrentHashMap<>();
     private final Map<ModelVersion, List<String>> classes = new ConcurrentHashMap<>();
+    private final List<Consumer<FeedbackRecord>> listeners = new CopyOnWriteArrayList<>();
 
     private record VersionKey(String deployment, String model, int version) {}
 
@@ -185,6 +193,32 @@ public final class FeedbackService implements PredictionRecorder {
         return live(deployment, model, version).accuracy();
     }
 
+    /**
+     * For the canary's accuracy guardrail: the labels on the answers a version ({@code models:/NAME/V})
+     * gave since a time (the step's start), from the store, so every replica's feedback counts.
+     */
+    @Override
+    public CanaryController.Labelled since(String deployment, String versionUri, long sinceMillis) {
+        requireNonNull(deployment, "deployment is null");
+        int slash = versionUri.lastIndexOf('/');
+        if (!versionUri.startsWith("models:/") || slash <= "models:/".length()) {
+            throw new IllegalArgumentException("not a model version URI: " + versionUri);
+        }
+        String model = versionUri.substring("models:/".length(), slash);
+        int version = Integer.parseInt(versionUri.substring(slash + 1));
+        FeedbackTotals t = store.read(tx -> repo(tx).totals(deployment, model, version, sinceMillis));
+        return new CanaryController.Labelled(t.labelled(), t.correct());
+    }
+
+    /**
+     * Hears every fact this server stores (a truth or a reward), after its transaction committed,
+     * on the thread that stored it: how bandits get their rewards. Must be quick and must not throw
+     * (what it throws is logged and ignored: the feedback is stored either way).
+     */
+    public void onFeedback(Consumer<FeedbackRecord> listener) {
+        listeners.add(requireNonNull(listener, "listener is null"));
+    }
+
     // ---- for the review queue ----------------------------------------------------------------
 
     /** Checks that {@code label} is a class of the model (when its classes are known). */
@@ -197,9 +231,16 @@ public final class FeedbackService implements PredictionRecorder {
         return repo(tx).insert(fact);
     }
 
-    /** Adds a stored fact to the live figures. */
+    /** Adds a stored fact to the live figures and tells the listeners. */
     void count(FeedbackRecord fact) {
         live.merge(new VersionKey(fact.deployment(), fact.model(), fact.version()), FeedbackFigures.of(fact), FeedbackFigures::plus);
+        for (Consumer<FeedbackRecord> listener : listeners) {
+            try {
+                listener.accept(fact);
+            } catch (RuntimeException e) {
+                LOG.error("a feedback listener failed", e);
+            }
+        }
     }
 
     void requireDeployment(String deployment) {

@@ -18,6 +18,9 @@ public interface FeedbackRepository {
     /** The sums of a deployment's feedback, per served version (by model, then version). */
     List<FeedbackTotals> totals(String deployment);
 
+    /** The sums of a version's feedback on the answers it gave at or after {@code predictedSince} (zeros when there is none). */
+    FeedbackTotals totals(String deployment, String model, int version, long predictedSince);
+
     /** The sums of every deployment's feedback, per deployment and served version. */
     List<FeedbackTotals> totals();
 

@@ -61,6 +61,15 @@ final class JdbcFeedbackRepository implements FeedbackRepository {
     }
 
     @Override
+    public FeedbackTotals totals(String deployment, String model, int version, long predictedSince) {
+        return handle.createQuery(TOTALS + " WHERE deployment = :deployment AND model = :model AND version = :version AND predicted_at >= :since"
+                        + " GROUP BY deployment, model, version")
+                .bind("deployment", deployment).bind("model", model).bind("version", version).bind("since", predictedSince)
+                .map(JdbcFeedbackRepository::totalsRow).findOne()
+                .orElseGet(() -> new FeedbackTotals(deployment, model, version, 0, 0, 0, 0, 0, 0, 0, 0));
+    }
+
+    @Override
     public List<FeedbackTotals> totals() {
         return handle.createQuery(TOTALS + " GROUP BY deployment, model, version ORDER BY deployment, model, version")
                 .map(JdbcFeedbackRepository::totalsRow).list();
