@@ -59,7 +59,7 @@ class ReviewCommandTest {
 
     @Test
     void anAbstainedRowIsListedLabelledAndCountedAndFeedbackIsSentFromAFile() throws Exception {
-        Prediction unsure = Prediction.classification("req-1", "penguins-api", 1, "linear", 1, "weighted", new String[] {"Chinstrap", "Adelie"},
+        RecordedPrediction unsure = RecordedPrediction.classification("req-1", "penguins-api", 1, "linear", 1, "weighted", new String[] {"Chinstrap", "Adelie"},
                 new double[] {0.38, 0.97}, new boolean[] {true, false}, System.currentTimeMillis());
         server.server().steward().feedback().record(unsure);
         server.server().steward().reviews().offer(unsure, List.of(Tensor.of("float_input", new long[] {2, 4},

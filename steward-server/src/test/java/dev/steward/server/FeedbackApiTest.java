@@ -74,8 +74,8 @@ class FeedbackApiTest {
         server.close();
     }
 
-    private static Prediction penguins(String deployment, String requestId, int version, String... labels) {
-        return Prediction.classification(requestId, deployment, 1, MODEL, version, version == 1 ? "weighted" : "canary", labels, new double[0],
+    private static RecordedPrediction penguins(String deployment, String requestId, int version, String... labels) {
+        return RecordedPrediction.classification(requestId, deployment, 1, MODEL, version, version == 1 ? "weighted" : "canary", labels, new double[0],
                 new boolean[0], System.currentTimeMillis());
     }
 
@@ -91,7 +91,7 @@ class FeedbackApiTest {
         long before = System.currentTimeMillis();
         feedback.record(penguins("penguins-api", "req-a", 1, "Adelie", "Gentoo"));
         feedback.record(penguins("penguins-api", "req-b", 2, "Gentoo"));
-        feedback.record(Prediction.regression("req-r", "penguins-api", 1, "mass", 1, "pinned", new double[] {4_100}, System.currentTimeMillis()));
+        feedback.record(RecordedPrediction.regression("req-r", "penguins-api", 1, "mass", 1, "pinned", new double[] {4_100}, System.currentTimeMillis()));
         feedback.record(penguins("review-api", "req-elsewhere", 1, "Adelie"));
         String batch = """
                 {"feedback": [
@@ -152,7 +152,7 @@ class FeedbackApiTest {
 
     @Test
     void anAbstainedRowIsQueuedWithItsInputsLabelledOnceAndItsLabelCountsAsFeedback() {
-        Prediction unsure = Prediction.classification("req-c", "review-api", 1, MODEL, 1, "weighted", new String[] {"Adelie", "Chinstrap"},
+        RecordedPrediction unsure = RecordedPrediction.classification("req-c", "review-api", 1, MODEL, 1, "weighted", new String[] {"Adelie", "Chinstrap"},
                 new double[] {0.95, 0.41}, new boolean[] {false, true}, System.currentTimeMillis());
         server.steward().feedback().record(unsure);
         server.steward().reviews().offer(unsure, List.of(Tensor.of("float_input", new long[] {2, 4},
@@ -203,7 +203,7 @@ class FeedbackApiTest {
     void theReviewBufferDropsAndCountsWhatDoesNotFitAndClosingWritesWhatItHolds() {
         Steward steward = server.steward();
         ReviewService small = new ReviewService(steward.store(), steward.feedback(), steward.audit(), steward.clock(), 1);
-        Prediction three = Prediction.classification("req-buffer", "strict-api", 1, MODEL, 1, "weighted", new String[] {"Adelie", "Adelie",
+        RecordedPrediction three = RecordedPrediction.classification("req-buffer", "strict-api", 1, MODEL, 1, "weighted", new String[] {"Adelie", "Adelie",
                 "Gentoo"}, new double[] {0.4, 0.9, 0.5}, new boolean[] {true, false, true}, System.currentTimeMillis());
         List<Tensor> inputs = List.of(Tensor.column("island", new String[] {"Dream", "Biscoe", "Torgersen"}));
 

@@ -54,7 +54,7 @@ final class FeedbackJoin {
      *
      * @param classes the model's classes, or empty when unknown (any label is taken)
      */
-    static List<FeedbackRecord> join(int index, FeedbackItem item, Prediction p, List<String> classes, String source, long now, String by) {
+    static List<FeedbackRecord> join(int index, FeedbackItem item, RecordedPrediction p, List<String> classes, String source, long now, String by) {
         String at = "feedback[" + index + "]";
         if (item.row() >= p.rows()) {
             throw StewardException.invalid(at + ".row", at + ".row is " + item.row() + ", but request " + p.requestId() + " had "

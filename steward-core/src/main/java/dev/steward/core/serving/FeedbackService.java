@@ -100,7 +100,7 @@ public final class FeedbackService implements PredictionRecorder, CanaryControll
     }
 
     @Override
-    public void record(Prediction prediction) {
+    public void record(RecordedPrediction prediction) {
         index.put(requireNonNull(prediction, "prediction is null"));
     }
 
@@ -131,12 +131,12 @@ public final class FeedbackService implements PredictionRecorder, CanaryControll
         for (int i = 0; i < items.size(); i++) {
             FeedbackItem item = requireNonNull(items.get(i), "item is null");
             FeedbackJoin.check(i, item);
-            Optional<Prediction> prediction = index.find(deployment, item.requestId());
+            Optional<RecordedPrediction> prediction = index.find(deployment, item.requestId());
             if (prediction.isEmpty()) {
                 unknown.add(item.requestId());
                 continue;
             }
-            Prediction p = prediction.get();
+            RecordedPrediction p = prediction.get();
             joined.add(FeedbackJoin.join(i, item, p, classes(p.model(), p.version()), FeedbackRecord.API, now,
                     caller.actor().id()));
         }

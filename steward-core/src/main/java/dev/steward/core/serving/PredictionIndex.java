@@ -29,7 +29,7 @@ final class PredictionIndex {
 
     private record Key(String deployment, String requestId) {}
 
-    private record Entry(Key key, Prediction prediction) {}
+    private record Entry(Key key, RecordedPrediction prediction) {}
 
     PredictionIndex(int maxPredictions, long maxRows, long maxAgeMillis, Clock clock) {
         if (maxPredictions < 1 || maxRows < 1 || maxAgeMillis < 1) {
@@ -41,7 +41,7 @@ final class PredictionIndex {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    void put(Prediction prediction) {
+    void put(RecordedPrediction prediction) {
         Entry entry = new Entry(new Key(prediction.deployment(), prediction.requestId()), prediction);
         byRequest.put(entry.key(), entry);
         order.add(entry);
@@ -51,7 +51,7 @@ final class PredictionIndex {
     }
 
     /** The prediction a deployment answered a request with, while it is within the bounds. */
-    Optional<Prediction> find(String deployment, String requestId) {
+    Optional<RecordedPrediction> find(String deployment, String requestId) {
         Entry entry = byRequest.get(new Key(deployment, requestId));
         if (entry == null || expired(entry, clock.millis())) {
             return Optional.empty();

@@ -8,7 +8,7 @@ package dev.steward.core.serving;
  */
 public interface PredictionRecorder {
     /** Remembers a prediction (the newest one wins when a request id is recorded twice for a deployment). */
-    void record(Prediction prediction);
+    void record(RecordedPrediction prediction);
 
     /** A recorder that keeps nothing (tests; serving without feedback). */
     PredictionRecorder NONE = prediction -> {};

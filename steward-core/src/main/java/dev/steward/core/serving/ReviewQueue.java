@@ -19,7 +19,7 @@ public interface ReviewQueue {
      *
      * @return false when the rows were dropped (buffer full, or the queue is closed)
      */
-    boolean offer(Prediction prediction, List<Tensor> inputs);
+    boolean offer(RecordedPrediction prediction, List<Tensor> inputs);
 
     /** Rows dropped since start. */
     long dropped();
@@ -27,7 +27,7 @@ public interface ReviewQueue {
     /** A queue that keeps nothing (tests; serving without review). */
     ReviewQueue NONE = new ReviewQueue() {
         @Override
-        public boolean offer(Prediction prediction, List<Tensor> inputs) {
+        public boolean offer(RecordedPrediction prediction, List<Tensor> inputs) {
             return true;
         }
 

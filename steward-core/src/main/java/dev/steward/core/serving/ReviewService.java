@@ -56,7 +56,7 @@ public final class ReviewService implements ReviewQueue, AutoCloseable {
     private final Thread writer = new Thread(this::write, "steward-review-writer");
     private volatile boolean closed;
 
-    private record Pending(Prediction prediction, List<Tensor> inputs, int row) {}
+    private record Pending(RecordedPrediction prediction, List<Tensor> inputs, int row) {}
 
     /** A label given to a review, and whether it counted as new feedback (false when that row already had a truth). */
     public record Labelled(ReviewRecord review, boolean counted) {}
@@ -89,7 +89,7 @@ public final class ReviewService implements ReviewQueue, AutoCloseable {
     }
 
     @Override
-    public boolean offer(Prediction prediction, List<Tensor> inputs) {
+    public boolean offer(RecordedPrediction prediction, List<Tensor> inputs) {
         requireNonNull(prediction, "prediction is null");
         requireNonNull(inputs, "inputs is null");
         boolean all = true;
@@ -233,7 +233,7 @@ public final class ReviewService implements ReviewQueue, AutoCloseable {
     }
 
     private static ReviewRecord review(Pending p, long now) {
-        Prediction prediction = p.prediction();
+        RecordedPrediction prediction = p.prediction();
         double[] confidences = prediction.confidences();
         OptionalDouble confidence = confidences.length == 0 ? OptionalDouble.empty() : OptionalDouble.of(confidences[p.row()]);
         return new ReviewRecord(Ids.randomHex("rev_", 8), prediction.deployment(), prediction.requestId(), p.row(), prediction.revision(),

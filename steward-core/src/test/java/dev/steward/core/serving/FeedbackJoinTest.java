@@ -12,15 +12,15 @@ import org.junit.jupiter.api.Test;
 
 class FeedbackJoinTest {
     private static final List<String> CLASSES = List.of("Adelie", "Chinstrap", "Gentoo");
-    private static final Prediction PENGUINS = Prediction.classification("req-1", "penguins-api", 4, "penguins", 2, "canary",
+    private static final RecordedPrediction PENGUINS = RecordedPrediction.classification("req-1", "penguins-api", 4, "penguins", 2, "canary",
             new String[] {"Adelie", "Gentoo"}, new double[] {0.93, 0.41}, new boolean[] {false, true}, 1_000);
-    private static final Prediction PRICES = Prediction.regression("req-9", "prices", 1, "prices", 1, "pinned", new double[] {3.0}, 2_000);
+    private static final RecordedPrediction PRICES = RecordedPrediction.regression("req-9", "prices", 1, "prices", 1, "pinned", new double[] {3.0}, 2_000);
 
     private static FeedbackItem label(int row, String label) {
         return new FeedbackItem("req-1", row, Optional.of(label), OptionalDouble.empty(), OptionalDouble.empty());
     }
 
-    private static List<FeedbackRecord> join(FeedbackItem item, Prediction p) {
+    private static List<FeedbackRecord> join(FeedbackItem item, RecordedPrediction p) {
         FeedbackJoin.check(3, item);
         return FeedbackJoin.join(3, item, p, CLASSES, FeedbackRecord.API, 5_000, "tok_app");
     }
@@ -83,7 +83,7 @@ class FeedbackJoinTest {
         assertThat(fact.correct()).contains(false);
     }
 
-    private static void assertRefused(FeedbackItem item, Prediction p, String field, String message) {
+    private static void assertRefused(FeedbackItem item, RecordedPrediction p, String field, String message) {
         assertThatThrownBy(() -> join(item, p)).isInstanceOfSatisfying(StewardException.class, e -> {
             assertThat(e.field()).contains(field);
             assertThat(e.getMessage()).contains(message);

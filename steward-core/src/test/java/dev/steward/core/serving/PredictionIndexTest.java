@@ -15,20 +15,20 @@ import org.junit.jupiter.api.Test;
 class PredictionIndexTest {
     private final ManualClock clock = new ManualClock(1_000_000);
 
-    static Prediction prediction(String deployment, String requestId, long at, String... labels) {
-        return Prediction.classification(requestId, deployment, 1, "penguins", 1, "weighted", labels, new double[0], new boolean[0], at);
+    static RecordedPrediction prediction(String deployment, String requestId, long at, String... labels) {
+        return RecordedPrediction.classification(requestId, deployment, 1, "penguins", 1, "weighted", labels, new double[0], new boolean[0], at);
     }
 
     @Test
     void aPredictionIsFoundByItsDeploymentAndRequestIdAndNothingElse() {
         PredictionIndex index = new PredictionIndex(10, 100, 60_000, clock);
-        Prediction p = prediction("penguins-api", "req-1", clock.millis(), "Adelie");
+        RecordedPrediction p = prediction("penguins-api", "req-1", clock.millis(), "Adelie");
         index.put(p);
 
         assertThat(index.find("penguins-api", "req-1")).containsSame(p);
         assertThat(index.find("penguins-api", "req-2")).isEmpty();
         assertThat(index.find("other-api", "req-1")).as("the same id answered by another deployment is another request").isEmpty();
-        Prediction again = prediction("penguins-api", "req-1", clock.millis(), "Gentoo");
+        RecordedPrediction again = prediction("penguins-api", "req-1", clock.millis(), "Gentoo");
         index.put(again);
         assertThat(index.find("penguins-api", "req-1")).as("the newest wins").containsSame(again);
     }
@@ -51,7 +51,7 @@ class PredictionIndexTest {
     void aReplacedPredictionStillCountsUntilEvictedButNeverHidesItsSuccessor() {
         PredictionIndex index = new PredictionIndex(2, 1_000, 60_000, clock);
         index.put(prediction("d", "req-1", clock.millis(), "Adelie"));
-        Prediction newer = prediction("d", "req-1", clock.millis(), "Gentoo");
+        RecordedPrediction newer = prediction("d", "req-1", clock.millis(), "Gentoo");
         index.put(newer);
         index.put(prediction("d", "req-2", clock.millis(), "Adelie"));
 

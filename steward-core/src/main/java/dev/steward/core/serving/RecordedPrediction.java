@@ -20,13 +20,13 @@ import static java.util.Objects.requireNonNull;
  * @param values per row, the value a regression predicted
  * @param atMillis when the request was answered, epoch milliseconds
  */
-public record Prediction(String requestId, String deployment, int revision, String model, int version, String arm, String[] labels,
+public record RecordedPrediction(String requestId, String deployment, int revision, String model, int version, String arm, String[] labels,
         double[] values, double[] confidences, boolean[] abstained, long atMillis) {
     private static final String[] NO_LABELS = {};
     private static final double[] NO_VALUES = {};
     private static final boolean[] NO_FLAGS = {};
 
-    public Prediction {
+    public RecordedPrediction {
         requireNonNull(requestId, "requestId is null");
         requireNonNull(deployment, "deployment is null");
         requireNonNull(model, "model is null");
@@ -51,15 +51,15 @@ public record Prediction(String requestId, String deployment, int revision, Stri
      * @param confidences the top class's probability per row, or an empty array when the model gives none
      * @param abstained per row whether it was answered as abstained (or with the fallback label), or an empty array when none was
      */
-    public static Prediction classification(String requestId, String deployment, int revision, String model, int version, String arm,
+    public static RecordedPrediction classification(String requestId, String deployment, int revision, String model, int version, String arm,
             String[] labels, double[] confidences, boolean[] abstained, long atMillis) {
-        return new Prediction(requestId, deployment, revision, model, version, arm, labels, NO_VALUES, confidences, abstained, atMillis);
+        return new RecordedPrediction(requestId, deployment, revision, model, version, arm, labels, NO_VALUES, confidences, abstained, atMillis);
     }
 
     /** A regression's answer. */
-    public static Prediction regression(String requestId, String deployment, int revision, String model, int version, String arm,
+    public static RecordedPrediction regression(String requestId, String deployment, int revision, String model, int version, String arm,
             double[] values, long atMillis) {
-        return new Prediction(requestId, deployment, revision, model, version, arm, NO_LABELS, values, NO_VALUES, NO_FLAGS, atMillis);
+        return new RecordedPrediction(requestId, deployment, revision, model, version, arm, NO_LABELS, values, NO_VALUES, NO_FLAGS, atMillis);
     }
 
     public boolean classification() {
