@@ -2,7 +2,7 @@ package dev.steward.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.steward.core.serving.Prediction;
+import dev.steward.core.serving.RecordedPrediction;
 import dev.steward.spi.serving.Tensor;
 import java.io.IOException;
 import java.io.InputStream;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.steward.core.serving.CanaryController;
 import dev.steward.core.serving.FeedbackService;
-import dev.steward.core.serving.Prediction;
+import dev.steward.core.serving.RecordedPrediction;
 import dev.steward.core.serving.ReviewService;
 import dev.steward.server.config.ConfigLoader;
 import dev.steward.spi.serving.FeedbackRecord;
