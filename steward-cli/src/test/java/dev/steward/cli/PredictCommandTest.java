@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * registered and promoted, then {@code steward predict --model models:/penguins@production} on
  * CSV, Parquet and JSON Lines files, with the same predictions as the core's evaluation of the same
  * rows; and bad input (a missing column, a value of the wrong type, also beyond the rows DuckDB
- * samples its types from, an unknown category), which fails naming the column and the row, with
- * an exit status and no output file left behind.
+ * samples its types from, an unknown category) and a revoked version, which fail naming the column
+ * and the row, with an exit status and no output file left behind.
  */
 class PredictCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,6 +76,8 @@ class PredictCommandTest {
         String run = trained.replaceAll("(?s).*\\(run (\\w+)\\).*", "$1");
         ok(server.cli("models", "register", "penguins", "--run", run));
         ok(server.cli("models", "promote", "penguins/1", "--to", "production"));
+        ok(server.cli("models", "register", "penguins", "--run", run));
+        ok(server.cli("models", "revoke", "penguins", "--version", "2", "--reason", "trained on leaked labels"));
     }
 
     @AfterAll
@@ -148,6 +150,7 @@ class PredictCommandTest {
 
     @Test
     void aMissingColumnAValueOfTheWrongTypeAndAnUnknownCategoryFailNamingTheColumnAndTheRowAndWriteNothing() throws IOException {
+        // Each failing file is written to out-<name>.parquet, which must not appear, whole or partial.
         List<String> lines = Files.readAllLines(penguins);
         assertFails(write("no-sex.csv", lines.stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList()),
                 "error: the model needs the column 'sex' (input sex), which 'no-sex.csv' does not have [input]");
@@ -170,6 +173,11 @@ class PredictCommandTest {
         atlantis.set(7, atlantis.get(7).replace(",Torgersen,", ",Atlantis,"));
         assertFails(write("atlantis.csv", atlantis), "error: row 7: 'island' holds the category 'Atlantis', unseen in training, and the model"
                 + " refuses unknown categories (handle_unknown: error) [input]");
+
+        Cli revoked = server.cli("predict", "--model", "models:/penguins/2", "--input", penguins.toString(), "--output",
+                files.resolve("out-revoked.csv").toString());
+        assertThat(revoked.status()).isEqualTo(Main.FAILED);
+        assertThat(revoked.err()).startsWith("error: penguins version 2 is revoked: trained on leaked labels; it is not scored");
 
         Path existing = Files.writeString(files.resolve("existing.csv"), "keep me\n");
         Cli refused = server.cli("predict", "--model", MODEL, "--input", penguins.toString(), "--output", existing.toString());
