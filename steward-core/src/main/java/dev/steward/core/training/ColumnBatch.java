@@ -78,10 +78,6 @@ public final class ColumnBatch implements ColumnarRows {
         this.rows = rows;
     }
 
-    public int capacity() {
-        return capacity;
-    }
-
     @Override
     public int rows() {
         return rows;
