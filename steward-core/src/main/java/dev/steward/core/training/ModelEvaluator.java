@@ -28,12 +28,12 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Evaluates a model package on a dataset version the way serving runs it: the ONNX graph in the
@@ -51,7 +51,6 @@ public final class ModelEvaluator {
     public static final String DATASET_DIGEST_TAG = "steward.evaluation.dataset_sha256";
     public static final String MODEL_RUN_TAG = "steward.evaluation.model_run_id";
 
-    private static final int BATCH = 10_000;
     private static final int CALIBRATION_BINS = 10;
 
     private final TrackingService tracking;
@@ -120,7 +119,7 @@ public final class ModelEvaluator {
         boolean classification = signature.classification();
         Map<String, ColumnSummary> columns = new HashMap<>();
         version.columns().forEach(c -> columns.put(c.name(), c));
-        Map<String, Boolean> read = inputColumns(signature, version, columns, where);
+        Map<String, Boolean> read = signature.columnsToRead(schema(version), where);
         ColumnSummary targetColumn = columns.get(target);
         if (targetColumn == null) {
             throw StewardException.invalid("dataset", "the model predicts '" + target + "', which " + where + " does not have");
@@ -128,10 +127,9 @@ public final class ModelEvaluator {
         if (!classification && !targetColumn.type().numeric()) {
             throw StewardException.invalid("dataset", "the target '" + target + "' must be numeric for a regression model");
         }
-        readAs(read, target, classification);
+        ModelSignature.readAs(read, target, classification);
         TrainingTable table = new TrainingTable(read, version.rowCount());
         datasets.scan(version, version.columns().stream().filter(c -> read.containsKey(c.name())).toList(), table);
-        checkCategories(signature, table);
 
         List<String> classes = signature.classes();
         Map<String, Integer> classIndex = new HashMap<>();
@@ -172,7 +170,14 @@ public final class ModelEvaluator {
         if (rows.isEmpty()) {
             throw StewardException.invalid("dataset", where + " has no row with a value of '" + target + "'");
         }
-        double[][] scores = score(graph(model), signature, table, rows);
+        double[][] scores;
+        try (ModelRuntime.LoadedModel loaded = runtime.load(graph(model))) {
+            PackageScorer scorer = new PackageScorer(signature, loaded);
+            // Every row's categories, scored or not: a row without a target is not scored.
+            scorer.checkCategories(table, allRows(table), table.rows());
+            int[] scored = rows.stream().mapToInt(Integer::intValue).toArray();
+            scores = rowsOf(scorer.score(table, scored, scored.length), scorer.width(), scored.length);
+        }
         int n = rows.size();
         Map<String, Double> metrics;
         ObjectNode report = ModelPackage.JSON.createObjectNode();
@@ -277,69 +282,50 @@ public final class ModelEvaluator {
         String where = version.datasetName() + " version " + version.version();
         String target = signature.target().orElseThrow(() -> StewardException.invalid("target", "the model package names no target column"
                 + " to score against; import it again with a target"));
-        Map<String, ColumnSummary> columns = new HashMap<>();
-        version.columns().forEach(c -> columns.put(c.name(), c));
-        Map<String, Boolean> read = inputColumns(signature, version, columns, where);
-        boolean labelled = columns.containsKey(target);
+        Map<String, Boolean> read = signature.columnsToRead(schema(version), where);
+        boolean labelled = version.columns().stream().anyMatch(c -> c.name().equals(target));
         if (labelled) {
-            readAs(read, target, true);
+            ModelSignature.readAs(read, target, true);
         }
         TrainingTable table = new TrainingTable(read, version.rowCount());
         datasets.scan(version, version.columns().stream().filter(c -> read.containsKey(c.name())).toList(), table);
-        checkCategories(signature, table);
         if (table.rows() == 0) {
             throw StewardException.invalid("test_set", where + " has no rows");
         }
         List<String> classes = signature.classes();
-        List<Integer> rows = new ArrayList<>(table.rows());
-        for (int r = 0; r < table.rows(); r++) {
-            rows.add(r);
-        }
-        int[] best = Evaluation.argmax(score(graph(model), signature, table, rows));
         String[] predicted = new String[table.rows()];
         String[] actual = new String[table.rows()];
         String[] labels = labelled ? table.strings(target) : null;
-        for (int r = 0; r < table.rows(); r++) {
-            predicted[r] = classes.get(best[r]);
-            actual[r] = labels == null || labels[r].isEmpty() ? null : labels[r];
+        try (ModelRuntime.LoadedModel loaded = runtime.load(graph(model))) {
+            PackageScorer scorer = new PackageScorer(signature, loaded);
+            int[] all = allRows(table);
+            double[] scores = scorer.score(table, all, all.length);
+            for (int r = 0; r < table.rows(); r++) {
+                predicted[r] = classes.get(scorer.predictedClass(scores, r));
+                actual[r] = labels == null || labels[r].isEmpty() ? null : labels[r];
+            }
         }
         return new Predictions(target, classes, predicted, actual);
     }
 
-    /** Records how a column is read (as text or as numbers); one column cannot feed inputs that need both. */
-    /** Which columns the graph's inputs read, and whether each is read as text, checked against the version's schema. */
-    private static Map<String, Boolean> inputColumns(ModelSignature signature, DatasetVersion version, Map<String, ColumnSummary> columns,
-            String where) {
-        Map<String, Boolean> read = new LinkedHashMap<>();
-        for (ModelSignature.Input input : signature.inputs()) {
-            for (String name : input.columns()) {
-                ColumnSummary column = columns.get(name);
-                if (column == null) {
-                    throw StewardException.invalid("dataset", "the model needs the column '" + name + "' (input " + input.name() + "), which " + where
-                            + " does not have");
-                }
-                boolean asText = TensorFeed.readsText(input.datatype());
-                boolean fits = switch (input.datatype()) {
-                    case BYTES -> true;
-                    case BOOL -> column.type() == ColumnType.BOOLEAN;
-                    case FP32, FP64, INT32, INT64 -> column.type().numeric();
-                };
-                if (!fits) {
-                    throw StewardException.invalid("dataset", "the model needs '" + name + "' to be " + (asText ? "boolean" : "numeric") + " (input "
-                            + input.name() + " is " + input.datatype() + "), but in " + where + " it is " + column.type().name().toLowerCase());
-                }
-                readAs(read, name, asText);
-            }
-        }
-        return read;
+    /** A version's columns and their types. */
+    private static Map<String, ColumnType> schema(DatasetVersion version) {
+        Map<String, ColumnType> schema = new LinkedHashMap<>();
+        version.columns().forEach(c -> schema.put(c.name(), c.type()));
+        return schema;
     }
 
-    private static void readAs(Map<String, Boolean> read, String column, boolean asText) {
-        Boolean before = read.put(column, asText);
-        if (before != null && before != asText) {
-            throw StewardException.invalid("dataset", "the column '" + column + "' would have to be read both as numbers and as text (it feeds"
-                    + " inputs of different datatypes, or is also the target)");
+    private static int[] allRows(TrainingTable table) {
+        return IntStream.range(0, table.rows()).toArray();
+    }
+
+    /** Flat scores, {@code width} per row, as one array per row. */
+    private static double[][] rowsOf(double[] scores, int width, int rows) {
+        double[][] byRow = new double[rows][];
+        for (int i = 0; i < rows; i++) {
+            byRow[i] = Arrays.copyOfRange(scores, i * width, (i + 1) * width);
         }
+        return byRow;
     }
 
     /** Load time and single-row latency of a package in the runtime. */
@@ -358,9 +344,7 @@ public final class ModelEvaluator {
             throw new IllegalArgumentException("calls must be positive: " + calls);
         }
         ModelSignature signature = ModelSignature.of(model.manifest());
-        Map<String, ColumnSummary> columns = new HashMap<>();
-        version.columns().forEach(c -> columns.put(c.name(), c));
-        Map<String, Boolean> read = inputColumns(signature, version, columns, version.datasetName() + " version " + version.version());
+        Map<String, Boolean> read = signature.columnsToRead(schema(version), version.datasetName() + " version " + version.version());
         TrainingTable table = new TrainingTable(read, version.rowCount());
         datasets.scan(version, version.columns().stream().filter(c -> read.containsKey(c.name())).toList(), table);
         if (table.rows() == 0) {
@@ -399,60 +383,5 @@ public final class ModelEvaluator {
         } catch (IOException e) {
             throw StewardException.internal("reading the ONNX graph " + model.modelDigest(), e);
         }
-    }
-
-    /** Columns declared {@code unknown_categories: error} must hold only training categories (or be missing). */
-    private static void checkCategories(ModelSignature signature, TrainingTable table) {
-        for (ModelSignature.Input input : signature.inputs()) {
-            if (!input.refusesUnknownCategories()) {
-                continue;
-            }
-            Set<String> known = new HashSet<>(input.categories());
-            for (String column : input.columns()) {
-                for (String value : table.strings(column)) {
-                    if (!value.isEmpty() && !known.contains(value)) {
-                        throw StewardException.invalid("dataset", "'" + column + "' holds the category '" + value
-                                + "', unseen in training, and the model refuses unknown categories (handle_unknown: error)");
-                    }
-                }
-            }
-        }
-    }
-
-    /** The scores of {@code rows}: class probabilities, or the prediction as a single column. */
-    private double[][] score(byte[] onnx, ModelSignature signature, TrainingTable table, List<Integer> rows) {
-        ModelSignature.Output output = signature.output(signature.classification() ? ModelSignature.Role.PROBABILITIES
-                : ModelSignature.Role.PREDICTION).orElseThrow();
-        int width = signature.classification() ? signature.classes().size() : 1;
-        // A graph exported with a fixed batch size (torch.onnx.export without dynamic axes) gets batches of exactly that size.
-        long fixed = signature.inputs().stream().mapToLong(ModelSignature.Input::fixedBatch).filter(b -> b > 0).findFirst().orElse(0);
-        int batch = fixed > 0 ? Math.toIntExact(fixed) : BATCH;
-        double[][] scores = new double[rows.size()][];
-        Set<String> wanted = Set.of(output.name());
-        TensorFeed feed = new TensorFeed(signature.inputs(), table);
-        try (ModelRuntime.LoadedModel model = runtime.load(onnx)) {
-            int[] indexes = new int[batch];
-            for (int start = 0; start < rows.size(); start += batch) {
-                int end = Math.min(rows.size(), start + batch);
-                int size = fixed > 0 ? batch : end - start;
-                for (int i = 0; i < size; i++) {
-                    // The last rows are repeated to fill a fixed batch; their scores are dropped.
-                    indexes[i] = rows.get(Math.min(start + i, end - 1));
-                }
-                Tensor out = model.run(feed.batch(indexes, size), wanted).get(output.name());
-                if (out.size() != size * width) {
-                    throw StewardException.invalid("model", "the graph's output " + output.name() + " has the shape " + Arrays.toString(out.shape())
-                            + " for " + size + " rows, where the package expects " + width + " value(s) per row");
-                }
-                for (int i = 0; i < end - start; i++) {
-                    double[] row = new double[width];
-                    for (int k = 0; k < width; k++) {
-                        row[k] = out.number(i * width + k);
-                    }
-                    scores[start + i] = row;
-                }
-            }
-        }
-        return scores;
     }
 }

@@ -5,12 +5,15 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.steward.spi.ErrorCode;
 import dev.steward.spi.StewardException;
+import dev.steward.spi.data.ColumnType;
 import dev.steward.spi.serving.Datatype;
 import dev.steward.spi.training.Task;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -109,6 +112,52 @@ public record ModelSignature(Task task, List<Input> inputs, List<Output> outputs
 
     public Optional<Output> output(Role role) {
         return outputs.stream().filter(o -> o.role().equals(Optional.of(role))).findFirst();
+    }
+
+    /**
+     * The columns the inputs read, in input order, each mapped to whether it is read as text (else
+     * as numbers), checked against a table's schema.
+     *
+     * @param where the table, as messages name it ({@code penguins version 2}, {@code 'new.csv'})
+     * @throws StewardException {@code INVALID_PARAMETER_VALUE} on field {@code dataset} naming the column and its input when the
+     *     schema lacks a column or has one of a type its input cannot take ({@link #takes})
+     */
+    public Map<String, Boolean> columnsToRead(Map<String, ColumnType> schema, String where) {
+        Map<String, Boolean> read = new LinkedHashMap<>();
+        for (Input input : inputs) {
+            for (String name : input.columns()) {
+                ColumnType type = schema.get(name);
+                if (type == null) {
+                    throw StewardException.invalid("dataset", "the model needs the column '" + name + "' (input " + input.name() + "), which " + where
+                            + " does not have");
+                }
+                boolean asText = TensorFeed.readsText(input.datatype());
+                if (!takes(input.datatype(), type)) {
+                    throw StewardException.invalid("dataset", "the model needs '" + name + "' to be " + (asText ? "boolean" : "numeric") + " (input "
+                            + input.name() + " is " + input.datatype() + "), but in " + where + " it is " + type.name().toLowerCase(Locale.ROOT));
+                }
+                readAs(read, name, asText);
+            }
+        }
+        return read;
+    }
+
+    /** Whether a column of this type can feed an input of this datatype: any as text (BYTES), booleans as BOOL, numbers as the rest. */
+    public static boolean takes(Datatype input, ColumnType column) {
+        return switch (input) {
+            case BYTES -> true;
+            case BOOL -> column == ColumnType.BOOLEAN;
+            case FP32, FP64, INT32, INT64 -> column.numeric();
+        };
+    }
+
+    /** Records how a column is read (as text or as numbers); one column cannot feed inputs that need both. */
+    static void readAs(Map<String, Boolean> read, String column, boolean asText) {
+        Boolean before = read.put(column, asText);
+        if (before != null && before != asText) {
+            throw StewardException.invalid("dataset", "the column '" + column + "' would have to be read both as numbers and as text (it feeds"
+                    + " inputs of different datatypes, or is also the target)");
+        }
     }
 
     /** True for a graph Steward did not train (the manifest records its {@code origin}). */

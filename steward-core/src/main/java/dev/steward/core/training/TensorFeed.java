@@ -7,17 +7,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds a graph's input tensors from the columns of a {@link TrainingTable}: each input's
- * columns side by side along its second axis, cast to its datatype (FP32 from the doubles read,
- * integers only from whole numbers, booleans from {@code true}/{@code false}). A missing value
- * reaches a floating-point input as NaN and a string input as the empty string; an integer or
- * boolean input cannot represent one, so it is refused naming the column. Not thread-safe.
+ * Builds a graph's input tensors from {@link ColumnarRows}: each input's columns side by side
+ * along its second axis, cast to its datatype (FP32 from the doubles read, integers only from
+ * whole numbers, booleans from {@code true}/{@code false}). A missing value reaches a
+ * floating-point input as NaN and a string input as the empty string; an integer or boolean input
+ * cannot represent one, so it is refused naming the row and the column. Not thread-safe.
  */
 final class TensorFeed {
     private final List<ModelSignature.Input> inputs;
-    private final TrainingTable table;
+    private final ColumnarRows table;
 
-    TensorFeed(List<ModelSignature.Input> inputs, TrainingTable table) {
+    TensorFeed(List<ModelSignature.Input> inputs, ColumnarRows table) {
         this.inputs = List.copyOf(inputs);
         this.table = table;
     }
@@ -51,7 +51,7 @@ final class TensorFeed {
                     if (datatype == Datatype.BYTES) {
                         ((String[]) data)[i * width + j] = value;
                     } else {
-                        ((boolean[]) data)[i * width + j] = bool(input, column, value);
+                        ((boolean[]) data)[i * width + j] = bool(input, column, value, rows[i]);
                     }
                 }
                 continue;
@@ -63,34 +63,34 @@ final class TensorFeed {
                 switch (datatype) {
                     case FP32 -> ((float[]) data)[at] = (float) value;
                     case FP64 -> ((double[]) data)[at] = value;
-                    case INT32 -> ((int[]) data)[at] = (int) whole(input, column, value);
-                    default -> ((long[]) data)[at] = whole(input, column, value);
+                    case INT32 -> ((int[]) data)[at] = (int) whole(input, column, value, rows[i]);
+                    default -> ((long[]) data)[at] = whole(input, column, value, rows[i]);
                 }
             }
         }
         return new Tensor(input.name(), datatype, shape, data);
     }
 
-    private static long whole(ModelSignature.Input input, String column, double value) {
+    private long whole(ModelSignature.Input input, String column, double value, int row) {
         if (Double.isNaN(value)) {
-            throw StewardException.invalid("dataset", "'" + column + "' has missing values, which the model's " + input.datatype() + " input "
-                    + input.name() + " cannot represent");
+            throw StewardException.invalid("dataset", "row " + table.rowNumber(row) + ": '" + column + "' has a missing value, which the model's "
+                    + input.datatype() + " input " + input.name() + " cannot represent");
         }
         long whole = (long) value;
         boolean fits = whole == value && (input.datatype() == Datatype.INT64 || whole == (int) whole);
         if (!fits) {
-            throw StewardException.invalid("dataset", "'" + column + "' holds " + value + ", which the model's " + input.datatype() + " input "
-                    + input.name() + " cannot represent");
+            throw StewardException.invalid("dataset", "row " + table.rowNumber(row) + ": '" + column + "' holds " + value + ", which the model's "
+                    + input.datatype() + " input " + input.name() + " cannot represent");
         }
         return whole;
     }
 
-    private static boolean bool(ModelSignature.Input input, String column, String value) {
+    private boolean bool(ModelSignature.Input input, String column, String value, int row) {
         return switch (value) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw StewardException.invalid("dataset", "'" + column + "' has missing values, which the model's BOOL input " + input.name()
-                    + " cannot represent");
+            default -> throw StewardException.invalid("dataset", "row " + table.rowNumber(row) + ": '" + column + "' has a missing value, which the"
+                    + " model's BOOL input " + input.name() + " cannot represent");
         };
     }
 }

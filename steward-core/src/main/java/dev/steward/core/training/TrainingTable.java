@@ -7,11 +7,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The columns a training run reads, in memory: numeric columns as doubles (NaN for missing),
- * categorical ones as strings (the empty string for missing). Filled by a table scan, one thread
- * per column; read after the scan returned.
+ * The columns a training run or an evaluation reads, in memory: numeric columns as doubles (NaN
+ * for missing), categorical ones as strings (the empty string for missing). Filled by a table
+ * scan, one thread per column; read after the scan returned.
  */
-final class TrainingTable implements TableReader.RowSink {
+final class TrainingTable implements TableReader.RowSink, ColumnarRows {
     private final Map<String, Boolean> categorical;
     private final int rows;
     private final Map<String, double[]> numbers = new ConcurrentHashMap<>();
@@ -23,8 +23,14 @@ final class TrainingTable implements TableReader.RowSink {
         this.rows = Math.toIntExact(rows);
     }
 
-    int rows() {
+    @Override
+    public int rows() {
         return rows;
+    }
+
+    @Override
+    public long rowNumber(int index) {
+        return index + 1L;
     }
 
     @Override
@@ -37,19 +43,21 @@ final class TrainingTable implements TableReader.RowSink {
             String[] values = new String[rows];
             strings.put(column.name(), values);
             int[] next = {0};
-            return value -> values[next[0]++] = value == null ? "" : value.toString();
+            return value -> values[next[0]++] = ColumnarRows.text(value);
         }
         double[] values = new double[rows];
         numbers.put(column.name(), values);
         int[] next = {0};
-        return value -> values[next[0]++] = value == null ? Double.NaN : ((Number) value).doubleValue();
+        return value -> values[next[0]++] = ColumnarRows.number(value);
     }
 
-    double[] numbers(String column) {
+    @Override
+    public double[] numbers(String column) {
         return numbers.get(column);
     }
 
-    String[] strings(String column) {
+    @Override
+    public String[] strings(String column) {
         return strings.get(column);
     }
 }

@@ -44,18 +44,18 @@ class TensorFeedTest {
     }
 
     @Test
-    void integerAndBooleanInputsRefuseWhatTheyCannotRepresentNamingTheColumn() {
+    void integerAndBooleanInputsRefuseWhatTheyCannotRepresentNamingTheRowAndTheColumn() {
         TrainingTable table = table(Map.of("a", new Object[] {1.5, 2.0, 3.0}, "b", new Object[] {1L, null, 3L}, "flag", new Object[] {true, null,
                 false}, "big", new Object[] {1L, 1L << 40, 3L}));
         int[] all = {0, 1, 2};
         assertThatThrownBy(() -> new TensorFeed(List.of(input("i", Datatype.INT64, new long[] {-1, 1}, "a")), table).batch(all, 3))
-                .isInstanceOf(StewardException.class).hasMessageContaining("'a' holds 1.5, which the model's INT64 input i cannot represent");
+                .isInstanceOf(StewardException.class).hasMessageContaining("row 1: 'a' holds 1.5, which the model's INT64 input i cannot represent");
         assertThatThrownBy(() -> new TensorFeed(List.of(input("i", Datatype.INT64, new long[] {-1, 1}, "b")), table).batch(all, 3))
-                .hasMessageContaining("'b' has missing values, which the model's INT64 input i cannot represent");
+                .hasMessageContaining("row 2: 'b' has a missing value, which the model's INT64 input i cannot represent");
         assertThatThrownBy(() -> new TensorFeed(List.of(input("i", Datatype.INT32, new long[] {-1, 1}, "big")), table).batch(all, 3))
-                .hasMessageContaining("'big' holds 1.099511627776E12, which the model's INT32 input i cannot represent");
+                .hasMessageContaining("row 2: 'big' holds 1.099511627776E12, which the model's INT32 input i cannot represent");
         assertThatThrownBy(() -> new TensorFeed(List.of(input("f", Datatype.BOOL, new long[] {-1, 1}, "flag")), table).batch(all, 3))
-                .hasMessageContaining("'flag' has missing values, which the model's BOOL input f cannot represent");
+                .hasMessageContaining("row 2: 'flag' has a missing value, which the model's BOOL input f cannot represent");
         assertThat(new TensorFeed(List.of(input("i", Datatype.INT64, new long[] {-1, 1}, "b")), table).batch(new int[] {0, 2}, 2).get(0).longs())
                 .as("rows without the missing value").containsExactly(1, 3);
     }

@@ -81,6 +81,50 @@ public final class DuckDbTableReader implements TableReader {
         });
     }
 
+    /**
+     * A fresh in-memory database within {@code memoryLimit}, spilling to {@code spill}; with
+     * {@code rowOrder}, queries keep the order of the rows they read; with {@code stream}, results
+     * are fetched as they are read instead of in one piece.
+     */
+    static Connection connect(String memoryLimit, Path spill, boolean rowOrder, boolean stream) throws SQLException {
+        java.util.Properties properties = new java.util.Properties();
+        if (stream) {
+            properties.setProperty(org.duckdb.DuckDBDriver.JDBC_STREAM_RESULTS, "true");
+        }
+        // The driver directly, not DriverManager: server threads may not see drivers registered on another class loader.
+        Connection connection = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", properties);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET memory_limit = " + literal(memoryLimit));
+            statement.execute("SET temp_directory = " + literal(spill.toString()));
+            statement.execute("SET preserve_insertion_order = " + rowOrder);
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
+    }
+
+    /**
+     * For CSV, the options with the delimiter found (unless given) and the quote, once the file is
+     * checked to be rectangular; the options as they are for the other formats.
+     */
+    static ReadOptions checkedCsv(Path file, String fileName, DataFormat format, ReadOptions options) {
+        if (format != DataFormat.CSV) {
+            return options;
+        }
+        char quote = options.quote().orElse('"');
+        char delimiter = options.delimiter().orElseGet(() -> CsvStructure.detectDelimiter(file, quote));
+        CsvStructure.checkRectangular(file, fileName, delimiter, quote);
+        return new ReadOptions(options.format(), Optional.of(delimiter), Optional.of(quote), options.header(), options.subjectColumn());
+    }
+
+    /** The format of a file: as given, else from its name, else from its first bytes. */
+    static DataFormat format(Path file, String fileName, ReadOptions options) {
+        return options.format().or(() -> DataFormat.fromFileName(fileName)).or(() -> sniff(file))
+                .orElseThrow(() -> StewardException.invalid("format", "cannot tell the format of '" + fileName
+                        + "' from its name or content; pass --format (one of " + DataFormat.names() + ")"));
+    }
+
     /** Work on a file loaded into the in-memory table {@code t}. */
     private interface TableWork<T> {
         T apply(Connection connection, Statement statement, DataFormat format, List<String> names, List<String> duckTypes) throws SQLException;
@@ -101,27 +145,13 @@ public final class DuckDbTableReader implements TableReader {
         if (size == 0) {
             throw StewardException.invalid("file", "'" + fileName + "' is empty: there is nothing to import");
         }
-        DataFormat format = options.format().or(() -> DataFormat.fromFileName(fileName)).or(() -> sniff(file))
-                .orElseThrow(() -> StewardException.invalid("format", "cannot tell the format of '" + fileName
-                        + "' from its name or content; pass --format (one of " + DataFormat.names() + ")"));
+        DataFormat format = format(file, fileName, options);
         Path spill = null;
         try {
             spill = Files.createTempDirectory("steward-duckdb-");
-            // The driver directly, not DriverManager: server threads may not see drivers registered on another class loader.
-            try (Connection connection = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
-                    Statement settings = connection.createStatement()) {
+            try (Connection connection = connect(memoryLimit, spill, rowOrder, false); Statement settings = connection.createStatement()) {
                 Statement statement = settings;
-                statement.execute("SET memory_limit = '" + memoryLimit + "'");
-                statement.execute("SET temp_directory = " + literal(spill.toString()));
-                statement.execute("SET preserve_insertion_order = " + rowOrder);
-                ReadOptions effective = options;
-                if (format == DataFormat.CSV) {
-                    char quote = options.quote().orElse('"');
-                    char delimiter = options.delimiter().orElseGet(() -> CsvStructure.detectDelimiter(file, quote));
-                    CsvStructure.checkRectangular(file, fileName, delimiter, quote);
-                    effective = new ReadOptions(options.format(), Optional.of(delimiter), Optional.of(quote), options.header(),
-                            options.subjectColumn());
-                }
+                ReadOptions effective = checkedCsv(file, fileName, format, options);
                 try {
                     statement.execute("CREATE TABLE t AS SELECT * FROM " + source(format, file, effective, false));
                 } catch (SQLException sampled) {
@@ -241,37 +271,33 @@ public final class DuckDbTableReader implements TableReader {
     private static void streamColumn(Connection connection, ColumnSummary column, Consumer<Object> consumer) throws SQLException {
         try (connection; Statement statement = connection.createStatement()) {
             statement.setFetchSize(10_000);
-            // Dates and times are formatted by DuckDB: java.sql.Timestamp's toString costs more than the rest of profiling.
-            String select = column.type().numeric() || column.type() == ColumnType.BOOLEAN || column.type() == ColumnType.STRING
-                    ? identifier(column.name()) : "CAST(" + identifier(column.name()) + " AS VARCHAR)";
-            try (ResultSet rs = statement.executeQuery("SELECT " + select + " FROM t")) {
-                switch (column.type()) {
-                    case INTEGER -> {
-                        while (rs.next()) {
-                            long value = rs.getLong(1);
-                            consumer.accept(rs.wasNull() ? null : value);
-                        }
-                    }
-                    case FLOAT -> {
-                        while (rs.next()) {
-                            double value = rs.getDouble(1);
-                            consumer.accept(rs.wasNull() ? null : value);
-                        }
-                    }
-                    case BOOLEAN -> {
-                        while (rs.next()) {
-                            boolean value = rs.getBoolean(1);
-                            consumer.accept(rs.wasNull() ? null : value);
-                        }
-                    }
-                    default -> {
-                        while (rs.next()) {
-                            consumer.accept(rs.getString(1));
-                        }
-                    }
+            try (ResultSet rs = statement.executeQuery("SELECT " + select(column.name(), column.type()) + " FROM t")) {
+                while (rs.next()) {
+                    consumer.accept(value(rs, 1, column.type()));
                 }
             }
         }
+    }
+
+    /**
+     * How a column of this type is selected to be read by {@link #value}: as it is, but dates, times
+     * and anything else that is not a number, a boolean or text formatted by DuckDB
+     * ({@code java.sql.Timestamp}'s toString costs more than the rest of profiling).
+     */
+    static String select(String name, ColumnType type) {
+        return type.numeric() || type == ColumnType.BOOLEAN || type == ColumnType.STRING ? identifier(name)
+                : "CAST(" + identifier(name) + " AS VARCHAR)";
+    }
+
+    /** A value of a column selected by {@link #select}, as {@link RowSink} hands them over: Long, Double, Boolean, String or null. */
+    static Object value(ResultSet rs, int index, ColumnType type) throws SQLException {
+        Object value = switch (type) {
+            case INTEGER -> rs.getLong(index);
+            case FLOAT -> rs.getDouble(index);
+            case BOOLEAN -> rs.getBoolean(index);
+            default -> rs.getString(index);
+        };
+        return rs.wasNull() ? null : value;
     }
 
     private static void streamSubjects(Statement statement, String column, List<String> names, Consumer<String> subjects) {
@@ -288,12 +314,12 @@ public final class DuckDbTableReader implements TableReader {
         }
     }
 
-    private static boolean isConversionError(SQLException e) {
+    static boolean isConversionError(SQLException e) {
         String message = String.valueOf(e.getMessage());
         return message.contains("Could not convert") || message.contains("Conversion Error") || message.contains("could not be cast");
     }
 
-    private static String source(DataFormat format, Path file, ReadOptions options, boolean scanAll) {
+    static String source(DataFormat format, Path file, ReadOptions options, boolean scanAll) {
         String sample = scanAll ? ", sample_size = -1" : "";
         String path = literal(file.toAbsolutePath().toString());
         return switch (format) {
@@ -355,12 +381,12 @@ public final class DuckDbTableReader implements TableReader {
         return ColumnType.STRING;
     }
 
-    private static StewardException unreadable(String fileName, DataFormat format, SQLException e) {
+    static StewardException unreadable(String fileName, DataFormat format, SQLException e) {
         return StewardException.invalid("file", "cannot read '" + fileName + "' as " + format.wireName() + ": " + clean(e.getMessage()));
     }
 
     /** DuckDB's message without its internal file paths' noise and at a readable length. */
-    private static String clean(String message) {
+    static String clean(String message) {
         String text = message == null ? "unknown error" : message.replaceAll("\\s*\\n\\s*", " ").trim();
         return text.length() > MAX_ERROR ? text.substring(0, MAX_ERROR) + "..." : text;
     }
@@ -377,15 +403,15 @@ public final class DuckDbTableReader implements TableReader {
         return rs.wasNull() ? OptionalDouble.empty() : OptionalDouble.of(value);
     }
 
-    private static String literal(String text) {
+    static String literal(String text) {
         return "'" + text.replace("'", "''") + "'";
     }
 
-    private static String identifier(String name) {
+    static String identifier(String name) {
         return '"' + name.replace("\"", "\"\"") + '"';
     }
 
-    private static long size(Path file) {
+    static long size(Path file) {
         try {
             return Files.size(file);
         } catch (IOException e) {
@@ -393,7 +419,7 @@ public final class DuckDbTableReader implements TableReader {
         }
     }
 
-    private static void deleteQuietly(Path directory) {
+    static void deleteQuietly(Path directory) {
         if (directory == null) {
             return;
         }
