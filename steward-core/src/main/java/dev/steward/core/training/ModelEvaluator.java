@@ -28,7 +28,6 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -407,14 +406,11 @@ public final class ModelEvaluator {
             if (!input.refusesUnknownCategories()) {
                 continue;
             }
-            Set<String> known = new HashSet<>(input.categories());
             for (String column : input.columns()) {
-                for (String value : table.strings(column)) {
-                    if (!value.isEmpty() && !known.contains(value)) {
-                        throw StewardException.invalid("dataset", "'" + column + "' holds the category '" + value
-                                + "', unseen in training, and the model refuses unknown categories (handle_unknown: error)");
-                    }
-                }
+                input.unknownCategory(table.strings(column)).ifPresent(value -> {
+                    throw StewardException.invalid("dataset", "'" + column + "' holds the category '" + value
+                            + "', unseen in training, and the model refuses unknown categories (handle_unknown: error)");
+                });
             }
         }
     }

@@ -7,28 +7,52 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Builds a graph's input tensors from the columns of a {@link TrainingTable}: each input's
- * columns side by side along its second axis, cast to its datatype (FP32 from the doubles read,
- * integers only from whole numbers, booleans from {@code true}/{@code false}). A missing value
- * reaches a floating-point input as NaN and a string input as the empty string; an integer or
- * boolean input cannot represent one, so it is refused naming the column. Not thread-safe.
+ * Builds a graph's input tensors from columns of values: each input's columns side by side along
+ * its second axis, cast to its datatype (FP32 from the doubles read, integers only from whole
+ * numbers, booleans from {@code true}/{@code false}). A missing value reaches a floating-point
+ * input as NaN and a string input as the empty string; an integer or boolean input cannot
+ * represent one, so it is refused naming the column. The columns come from a dataset version
+ * (evaluation: errors on the field {@code dataset}) or from a prediction request (serving: errors
+ * on the field named after the column). Not thread-safe.
  */
-final class TensorFeed {
-    private final List<ModelSignature.Input> inputs;
-    private final TrainingTable table;
+public final class TensorFeed {
+    /**
+     * The values of the columns the inputs read: numbers (NaN for missing) for the columns of
+     * numeric and integer inputs, text (empty for missing) for those of BYTES and BOOL inputs, as
+     * {@link #readsText} says.
+     */
+    public interface Columns {
+        double[] numbers(String column);
 
-    TensorFeed(List<ModelSignature.Input> inputs, TrainingTable table) {
+        String[] strings(String column);
+    }
+
+    private final List<ModelSignature.Input> inputs;
+    private final Columns table;
+    private final boolean fieldIsColumn;
+
+    TensorFeed(List<ModelSignature.Input> inputs, Columns table) {
+        this(inputs, table, false);
+    }
+
+    private TensorFeed(List<ModelSignature.Input> inputs, Columns table, boolean fieldIsColumn) {
         this.inputs = List.copyOf(inputs);
         this.table = table;
+        this.fieldIsColumn = fieldIsColumn;
+    }
+
+    /** A feed from the columns of a request, whose errors name the offending column as their field. */
+    public static TensorFeed ofRequest(List<ModelSignature.Input> inputs, Columns columns) {
+        return new TensorFeed(inputs, columns, true);
     }
 
     /** Whether a column feeding an input of this datatype is read as text (else as numbers). */
-    static boolean readsText(Datatype datatype) {
+    public static boolean readsText(Datatype datatype) {
         return datatype == Datatype.BYTES || datatype == Datatype.BOOL;
     }
 
-    /** The inputs for the first {@code size} of {@code rows} (indexes into the table). */
-    List<Tensor> batch(int[] rows, int size) {
+    /** The inputs for the first {@code size} of {@code rows} (indexes into the columns). */
+    public List<Tensor> batch(int[] rows, int size) {
         List<Tensor> tensors = new ArrayList<>(inputs.size());
         for (ModelSignature.Input input : inputs) {
             tensors.add(tensor(input, rows, size));
@@ -51,7 +75,7 @@ final class TensorFeed {
                     if (datatype == Datatype.BYTES) {
                         ((String[]) data)[i * width + j] = value;
                     } else {
-                        ((boolean[]) data)[i * width + j] = bool(input, column, value);
+                        ((boolean[]) data)[i * width + j] = bool(input, column, value, field(column));
                     }
                 }
                 continue;
@@ -63,33 +87,37 @@ final class TensorFeed {
                 switch (datatype) {
                     case FP32 -> ((float[]) data)[at] = (float) value;
                     case FP64 -> ((double[]) data)[at] = value;
-                    case INT32 -> ((int[]) data)[at] = (int) whole(input, column, value);
-                    default -> ((long[]) data)[at] = whole(input, column, value);
+                    case INT32 -> ((int[]) data)[at] = (int) whole(input, column, value, field(column));
+                    default -> ((long[]) data)[at] = whole(input, column, value, field(column));
                 }
             }
         }
         return new Tensor(input.name(), datatype, shape, data);
     }
 
-    private static long whole(ModelSignature.Input input, String column, double value) {
+    private String field(String column) {
+        return fieldIsColumn ? column : "dataset";
+    }
+
+    private static long whole(ModelSignature.Input input, String column, double value, String field) {
         if (Double.isNaN(value)) {
-            throw StewardException.invalid("dataset", "'" + column + "' has missing values, which the model's " + input.datatype() + " input "
+            throw StewardException.invalid(field, "'" + column + "' has missing values, which the model's " + input.datatype() + " input "
                     + input.name() + " cannot represent");
         }
         long whole = (long) value;
         boolean fits = whole == value && (input.datatype() == Datatype.INT64 || whole == (int) whole);
         if (!fits) {
-            throw StewardException.invalid("dataset", "'" + column + "' holds " + value + ", which the model's " + input.datatype() + " input "
+            throw StewardException.invalid(field, "'" + column + "' holds " + value + ", which the model's " + input.datatype() + " input "
                     + input.name() + " cannot represent");
         }
         return whole;
     }
 
-    private static boolean bool(ModelSignature.Input input, String column, String value) {
+    private static boolean bool(ModelSignature.Input input, String column, String value, String field) {
         return switch (value) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw StewardException.invalid("dataset", "'" + column + "' has missing values, which the model's BOOL input " + input.name()
+            default -> throw StewardException.invalid(field, "'" + column + "' has missing values, which the model's BOOL input " + input.name()
                     + " cannot represent");
         };
     }

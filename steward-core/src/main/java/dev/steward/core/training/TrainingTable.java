@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * categorical ones as strings (the empty string for missing). Filled by a table scan, one thread
  * per column; read after the scan returned.
  */
-final class TrainingTable implements TableReader.RowSink {
+final class TrainingTable implements TableReader.RowSink, TensorFeed.Columns {
     private final Map<String, Boolean> categorical;
     private final int rows;
     private final Map<String, double[]> numbers = new ConcurrentHashMap<>();
@@ -45,11 +45,13 @@ final class TrainingTable implements TableReader.RowSink {
         return value -> values[next[0]++] = value == null ? Double.NaN : ((Number) value).doubleValue();
     }
 
-    double[] numbers(String column) {
+    @Override
+    public double[] numbers(String column) {
         return numbers.get(column);
     }
 
-    String[] strings(String column) {
+    @Override
+    public String[] strings(String column) {
         return strings.get(column);
     }
 }
