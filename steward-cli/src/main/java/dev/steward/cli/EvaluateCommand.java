@@ -1,7 +1,6 @@
 package dev.steward.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.steward.spi.StewardException;
 import java.io.PrintWriter;
 import java.util.Iterator;
 import java.util.Locale;
@@ -28,18 +27,9 @@ final class EvaluateCommand extends ClientCommand<JsonNode> {
 
     @Override
     JsonNode request() {
-        int at = data.lastIndexOf('@');
-        int version;
-        try {
-            version = at > 0 ? Integer.parseInt(data.substring(at + 1)) : -1;
-        } catch (NumberFormatException e) {
-            version = -1;
-        }
-        if (version < 1) {
-            throw StewardException.invalid("data", "--data must be NAME@VERSION, e.g. penguins@1; got '" + data + "'");
-        }
-        return model.contains(":/") ? client().evaluateModel(model, data.substring(0, at), version, overrideReason)
-                : client().evaluate(model, data.substring(0, at), version, overrideReason);
+        DatasetVersionName version = DatasetVersionName.parse("data", "--data", data);
+        return model.contains(":/") ? client().evaluateModel(model, version.name(), version.version(), overrideReason)
+                : client().evaluate(model, version.name(), version.version(), overrideReason);
     }
 
     @Override

@@ -409,6 +409,61 @@ public final class StewardClient implements AutoCloseable {
     }
 
     /**
+     * Creates a deployment. {@code body} holds {@code name} and either {@code model} (a model URI;
+     * optionally {@code environment}, {@code override_reason}) or {@code spec} (a whole spec object),
+     * as the API names them; answers the deployment.
+     */
+    public JsonNode createDeployment(Map<String, Object> body) {
+        return send(jsonRequest("/api/v1/deployments", "POST", body), JsonNode.class);
+    }
+
+    /** Every live deployment: {@code {deployments: [...]}}. */
+    public JsonNode listDeployments() {
+        return send(request("/api/v1/deployments").GET(), JsonNode.class);
+    }
+
+    public JsonNode deployment(String name) {
+        return send(request("/api/v1/deployments/" + encodePath(name)).GET(), JsonNode.class);
+    }
+
+    /** A new revision: {@code model} or {@code spec}, optionally {@code reason} and {@code override_reason}. */
+    public JsonNode updateDeployment(String name, Map<String, Object> body) {
+        return send(jsonRequest("/api/v1/deployments/" + encodePath(name), "PUT", body), JsonNode.class);
+    }
+
+    public JsonNode deploymentHistory(String name) {
+        return send(request("/api/v1/deployments/" + encodePath(name) + "/history").GET(), JsonNode.class);
+    }
+
+    public JsonNode restoreDeployment(String name, int revision, String reason) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("revision", revision);
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        return send(jsonRequest("/api/v1/deployments/" + encodePath(name) + "/restore", "POST", body), JsonNode.class);
+    }
+
+    /** The emergency stop: every request is refused with 503 and the reason until {@link #resumeDeployment}. */
+    public JsonNode stopDeployment(String name, String reason) {
+        return send(jsonRequest("/api/v1/deployments/" + encodePath(name) + "/stop", "POST", Map.of("reason", reason, "emergency", true)),
+                JsonNode.class);
+    }
+
+    public JsonNode resumeDeployment(String name, String reason) {
+        return send(jsonRequest("/api/v1/deployments/" + encodePath(name) + "/resume", "POST", reason == null ? Map.of()
+                : Map.of("reason", reason)), JsonNode.class);
+    }
+
+    public void deleteDeployment(String name) {
+        HttpResponse<byte[]> response = exchange(request("/api/v1/deployments/" + encodePath(name)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() >= 400) {
+            throw error(response.statusCode(), response.body());
+        }
+    }
+
+    /**
      * The labelled test examples a gate condition needs. {@code settings} holds {@code condition}
      * and optionally {@code reliability}, {@code mode}, {@code adaptivity}, {@code steps},
      * {@code disagreement_bound}, as the API names them; see docs/gates.md.
@@ -441,6 +496,18 @@ public final class StewardClient implements AutoCloseable {
             body.put("override_reason", overrideReason);
         }
         return send(jsonRequest("/api/v1/evaluations", "POST", body), JsonNode.class);
+    }
+
+    // ---- feasibility -------------------------------------------------------------------------
+
+    /**
+     * A feasibility study of a dataset version's target, before anything is trained: Bayes error
+     * bounds (the best accuracy any model can reach on the data), FeeBee's self-check and a
+     * learning curve, kept as a run in the experiment {@code feasibility/<dataset>}; answers the
+     * report ({@code estimate}, {@code summary}, {@code feebee}, {@code learning_curve}, {@code run_id}, ...).
+     */
+    public JsonNode feasibility(FeasibilityRequest request) {
+        return send(jsonRequest("/api/v1/feasibility", "POST", request.body()), JsonNode.class);
     }
 
     // ---- model registry ----------------------------------------------------------------------

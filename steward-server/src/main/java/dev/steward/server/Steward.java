@@ -7,6 +7,7 @@ import dev.steward.core.artifacts.ArtifactCollector;
 import dev.steward.core.audit.AuditLog;
 import dev.steward.core.auth.TokenService;
 import dev.steward.core.data.DatasetService;
+import dev.steward.core.feasibility.FeasibilityService;
 import dev.steward.core.jobs.CommandJobRunner;
 import dev.steward.core.jobs.JobService;
 import dev.steward.core.jobs.SweepJobRunner;
@@ -33,6 +34,7 @@ import dev.steward.core.registry.PromotionService;
 import dev.steward.core.registry.RegistryEvaluations;
 import dev.steward.core.registry.RegistryService;
 import dev.steward.core.gates.GateService;
+import dev.steward.core.serving.DeploymentService;
 import dev.steward.core.registry.policy.CriterionKind;
 import dev.steward.core.registry.policy.PolicyParser;
 import dev.steward.core.registry.policy.StatisticalCriterion;
@@ -60,10 +62,12 @@ public final class Steward implements AutoCloseable {
     private final OnnxModelRuntime runtime;
     private final dev.steward.spi.training.Trainer trainer;
     private final ModelEvaluator evaluator;
+    private final FeasibilityService feasibility;
     private final PackageImporter importer;
     private final RegistryService registry;
     private final PromotionService promotions;
     private final GateService gates;
+    private final DeploymentService deployments;
     private final LineageService lineage;
     private final ModelRegistration registration;
     private final RegistryEvaluations evaluations;
@@ -94,6 +98,7 @@ public final class Steward implements AutoCloseable {
         TrainJobRunner training = new TrainJobRunner(datasets, trainer);
         this.runtime = new OnnxModelRuntime(0);
         this.evaluator = new ModelEvaluator(tracking, datasets, artifacts, runtime);
+        this.feasibility = new FeasibilityService(tracking, datasets);
         this.importer = new PackageImporter(tracking, artifacts, runtime);
         this.collector = new ArtifactCollector(store, artifacts, audit, clock);
         // A SQLite store belongs to one server (the home's lock guards it); a PostgreSQL one may be shared by replicas.
@@ -118,6 +123,7 @@ public final class Steward implements AutoCloseable {
                     return new PromotionContext.Latency(latency.p50Millis(), latency.p99Millis(), latency.loadMillis(), latency.calls());
                 });
         this.lineage = new LineageService(store, registry, promotions, tracking, datasets, audit);
+        this.deployments = new DeploymentService(store, registry, promotions, audit, webhooks, clock, config.serving().pollInterval());
     }
 
     /** Opens the stores named by the configuration (running any pending migrations). */
@@ -170,6 +176,11 @@ public final class Steward implements AutoCloseable {
         return evaluator;
     }
 
+    /** Feasibility studies of dataset versions: Bayes error bounds before anything is trained. */
+    public FeasibilityService feasibility() {
+        return feasibility;
+    }
+
     /** Model packages from training runs, ONNX graphs built elsewhere and MLflow models. */
     public PackageImporter importer() {
         return importer;
@@ -177,6 +188,10 @@ public final class Steward implements AutoCloseable {
 
     public RegistryService registry() {
         return registry;
+    }
+
+    public DeploymentService deployments() {
+        return deployments;
     }
 
     public GateService gates() {
@@ -224,6 +239,7 @@ public final class Steward implements AutoCloseable {
     @Override
     public void close() {
         try {
+            deployments.close();
             webhookDispatcher.close();
             jobs.close();
             if (trainer instanceof AutoCloseable closeable) {

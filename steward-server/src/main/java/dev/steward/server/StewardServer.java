@@ -6,6 +6,7 @@ import dev.steward.core.registry.ModelStages;
 import dev.steward.core.util.Digests;
 import dev.steward.server.api.ArtifactRoutes;
 import dev.steward.server.api.AuditRoutes;
+import dev.steward.server.api.DeploymentRoutes;
 import dev.steward.server.api.GateRoutes;
 import dev.steward.server.api.HealthRoutes;
 import dev.steward.server.api.TokenRoutes;
@@ -19,6 +20,7 @@ import dev.steward.server.mlflow.MlflowRoutes;
 import dev.steward.server.api.TrackingRoutes;
 import dev.steward.server.api.DatasetRoutes;
 import dev.steward.server.api.EvaluationRoutes;
+import dev.steward.server.api.FeasibilityRoutes;
 import dev.steward.server.api.JobRoutes;
 import dev.steward.server.api.ModelRoutes;
 import dev.steward.server.api.WebhookRoutes;
@@ -107,9 +109,13 @@ public final class StewardServer implements AutoCloseable {
                         steward.config().server().maxArtifactBytes()),
                 new JobRoutes(steward.jobs(), json),
                 new EvaluationRoutes(steward.evaluations(), json),
+                new FeasibilityRoutes(steward.feasibility(), json),
                 new ModelRoutes(steward.registry(), steward.promotions(), steward.lineage(), steward.registration(), json),
                 new WebhookRoutes(steward.webhooks(), json),
-                new GateRoutes(steward.gates(), steward.registration(), steward.datasets(), json));
+                new GateRoutes(steward.gates(), steward.registration(), steward.datasets(), json),
+                new DeploymentRoutes(steward.deployments(), json));
+        // Deployments are loaded (as they were when the server stopped) before the first request.
+        steward.deployments().start();
         HttpServer http = HttpServer.start(steward.config().server(), json, new Authenticator(steward.tokens()), registry, resources);
         StewardServer server = new StewardServer(steward, home, http, adminSecret, gcMetrics);
         try {

@@ -247,6 +247,23 @@ class StewardServerTest {
     }
 
     @Test
+    void anInferenceTokenIsRefusedByEveryRouteButPredictionAndFeedback() {
+        String inference = newToken("inference");
+        java.util.List<String> admitted = new java.util.ArrayList<>();
+        for (dev.steward.server.http.Route route : server.routes()) {
+            if (route.access() == dev.steward.server.http.Access.PUBLIC || route.access() == dev.steward.server.http.Access.INFERENCE) {
+                continue;
+            }
+            String path = route.path().replaceAll("\\{[^}]+}", "x").replaceAll("<[^>]+>", "x");
+            HttpResponse<String> response = http.send(route.method(), path, inference, "{}");
+            if (response.statusCode() != 403) {
+                admitted.add(route.method() + " " + route.path() + " -> " + response.statusCode());
+            }
+        }
+        assertThat(admitted).as("routes an inference token got past").isEmpty();
+    }
+
+    @Test
     void unknownEndpointsAndMethodsAnswerJson() {
         HttpResponse<String> response = http.get("/api/v1/nothing-here", admin);
 

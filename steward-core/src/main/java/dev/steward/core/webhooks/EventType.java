@@ -25,6 +25,11 @@ public enum EventType {
     APPROVAL_REJECTED("approval.rejected"),
     REGISTERED_MODEL_CREATED("registered_model.created"),
     REGISTERED_MODEL_DELETED("registered_model.deleted"),
+    DEPLOYMENT_CREATED("deployment.created"),
+    DEPLOYMENT_UPDATED("deployment.updated"),
+    DEPLOYMENT_STOPPED("deployment.stopped"),
+    DEPLOYMENT_RESUMED("deployment.resumed"),
+    DEPLOYMENT_DELETED("deployment.deleted"),
     WEBHOOK_PING("webhook.ping");
 
     private final String wireName;

@@ -6,6 +6,7 @@ import dev.steward.spi.data.ValidationRepository;
 import dev.steward.spi.gates.GateRepository;
 import dev.steward.spi.jobs.JobRepository;
 import dev.steward.spi.registry.RegistryRepository;
+import dev.steward.spi.serving.DeploymentRepository;
 import dev.steward.spi.store.AuditRepository;
 import dev.steward.spi.store.TokenRepository;
 import dev.steward.spi.tracking.TrackingRepository;
@@ -25,7 +26,8 @@ final class JdbcRepositories {
             Map.entry(ArtifactReferences.class, JdbcArtifactReferences::new),
             Map.entry(RegistryRepository.class, JdbcRegistryRepository::new),
             Map.entry(WebhookRepository.class, JdbcWebhookRepository::new),
-            Map.entry(GateRepository.class, JdbcGateRepository::new));
+            Map.entry(GateRepository.class, JdbcGateRepository::new),
+            Map.entry(DeploymentRepository.class, JdbcDeploymentRepository::new));
 
     private JdbcRepositories() {}
 
