@@ -317,13 +317,13 @@ public final class ServingEngine implements AutoCloseable {
         if (live == null || live.lanes.isEmpty()) {
             throw notServing(state);
         }
-        Lane heaviest = live.lanes.get(0);
+        int heaviest = 0;
         for (int i = 1; i < live.lanes.size(); i++) {
-            if (live.split.share(i) > live.split.share(live.lanes.indexOf(heaviest))) {
-                heaviest = live.lanes.get(i);
+            if (live.split.share(i) > live.split.share(heaviest)) {
+                heaviest = i;
             }
         }
-        return new DeploymentDescription(state, labels, view(live, heaviest));
+        return new DeploymentDescription(state, labels, view(live, live.lanes.get(heaviest)));
     }
 
     /** A deployment's state, the labels of its versions and one of them described. */
@@ -341,35 +341,39 @@ public final class ServingEngine implements AutoCloseable {
         return new ServedVersionView(lane.label, lane.key.model(), lane.key.version(), weight, lane.model.signature);
     }
 
-    /** Whether every version of every deployment is loaded and routed by the directory's latest revision (stopped ones included). */
-    public boolean ready() {
+    /**
+     * Why the server is not ready, if it is not: a deployment whose versions are not all loaded and
+     * routed by its latest revision (a stopped deployment is ready: its versions stay loaded).
+     */
+    public Optional<String> notReady() {
         for (DeploymentState state : directory.current().values()) {
             if (!current(state)) {
-                return false;
+                return Optional.of(notServing(state).getMessage());
             }
         }
-        return true;
+        return Optional.empty();
     }
 
     /**
-     * Whether a deployment takes traffic: it is not stopped, and all its versions (or the one
-     * named) are loaded and routed by its latest revision.
+     * Why a deployment does not take traffic, if it does not: it is stopped, or its versions (or
+     * the one named) are not all loaded and routed by its latest revision.
      *
      * @throws StewardException not found for an unknown deployment, or a version it does not serve
      */
-    public boolean ready(String deployment, Optional<String> version) {
+    public Optional<String> notReady(String deployment, Optional<String> version) {
         DeploymentState state = state(deployment);
-        if (version.isPresent() && !labels(state).contains(version.get()) && findServed(state, version.get()).isEmpty()) {
+        if (version.isPresent() && findServed(state, version.get()).isEmpty()) {
             throw missingVersion(state, version.get());
         }
         if (state.stopped()) {
-            return false;
+            return Optional.of(stopped(state).getMessage());
         }
         Live live = published.get(deployment);
         if (version.isPresent()) {
-            return live != null && live.state.revision() == state.revision() && live.byLabel.containsKey(version.get());
+            boolean ready = live != null && live.state.revision() == state.revision() && live.byLabel.containsKey(version.get());
+            return ready ? Optional.empty() : Optional.of(missingVersion(state, version.get()).getMessage());
         }
-        return current(state);
+        return current(state) ? Optional.empty() : Optional.of(notServing(state).getMessage());
     }
 
     private boolean current(DeploymentState state) {
@@ -523,9 +527,10 @@ public final class ServingEngine implements AutoCloseable {
         if (spec.stickyKey().isEmpty()) {
             return Optional.empty();
         }
+        // header:NAME reads a request header, field:NAME a request parameter (OIP parameters, MLflow params, the records API's parameters).
         String key = spec.stickyKey().get();
-        Optional<String> value = key.regionMatches(true, 0, "header:", 0, 7) ? request.headers().apply(key.substring(7).trim())
-                : Optional.ofNullable(input.parameters().get(key));
+        Optional<String> value = key.startsWith("header:") ? request.headers().apply(key.substring("header:".length()))
+                : Optional.ofNullable(input.parameters().get(key.startsWith("field:") ? key.substring("field:".length()) : key));
         return value.filter(v -> !v.isEmpty());
     }
 

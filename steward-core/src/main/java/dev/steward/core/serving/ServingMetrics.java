@@ -40,6 +40,7 @@ public interface ServingMetrics {
             case USER -> "bad_input";
             case NOT_FOUND -> "not_found";
             case TOO_LARGE -> "too_large";
+            case UNSUPPORTED_MEDIA_TYPE -> "unsupported_media_type";
             case RATE_LIMITED -> "rate_limited";
             case UNAVAILABLE -> "unavailable";
             case UNAUTHENTICATED -> "unauthenticated";

@@ -88,7 +88,7 @@ class ServingEngineTest {
         assertThatThrownBy(() -> predict("d", 0.9)).isInstanceOf(StewardException.class)
                 .satisfies(e -> assertThat(((StewardException) e).code()).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE))
                 .hasMessageContaining("loading model version m/1");
-        assertThat(engine.ready()).isFalse();
+        assertThat(engine.notReady()).isPresent();
         models.releaseFetch("m", 1);
         settle();
 
@@ -100,8 +100,8 @@ class ServingEngineTest {
         assertThat(answer.arm()).isEqualTo("weighted");
         assertThat(answer.classification().orElseThrow().labels()).containsExactly("yes");
         assertThat(answer.outputs()).containsOnlyKeys("label", "probabilities");
-        assertThat(engine.ready()).isTrue();
-        assertThat(engine.ready("d", Optional.empty())).isTrue();
+        assertThat(engine.notReady()).isEmpty();
+        assertThat(engine.notReady("d", Optional.empty())).isEmpty();
     }
 
     @Test
@@ -175,8 +175,8 @@ class ServingEngineTest {
                 .hasMessage("deployment 'd' is stopped: wrong prices shown to customers");
         assertThatThrownBy(() -> engine.predict(request("d", Optional.of("1"), "caller", FakeModels.tensors(0.5, "red"))))
                 .hasMessageContaining("stopped");
-        assertThat(engine.ready("d", Optional.empty())).isFalse();
-        assertThat(engine.ready()).as("the server is ready: a stopped deployment is loaded").isTrue();
+        assertThat(engine.notReady("d", Optional.empty())).contains("deployment 'd' is stopped: wrong prices shown to customers");
+        assertThat(engine.notReady()).as("the server is ready: a stopped deployment is loaded").isEmpty();
         directory.put("d", spec(version("m", 1, 1)));
         assertThat(predict("d", 0.5).revision()).isEqualTo(2);
     }
@@ -214,8 +214,8 @@ class ServingEngineTest {
         assertThatThrownBy(() -> predict("bad", 0.5)).satisfies(e -> assertThat(((StewardException) e).code())
                 .isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE)).hasMessageContaining("cannot serve model version m/3: the ONNX graph is missing");
         assertThat(predict("good", 0.5).version()).isEqualTo(1);
-        assertThat(engine.ready()).isFalse();
-        assertThat(engine.ready("good", Optional.empty())).isTrue();
+        assertThat(engine.notReady()).isPresent();
+        assertThat(engine.notReady("good", Optional.empty())).isEmpty();
     }
 
     @Test
