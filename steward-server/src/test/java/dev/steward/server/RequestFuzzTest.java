@@ -122,7 +122,7 @@ class RequestFuzzTest {
 
     /**
      * An experiment with a run (metrics, params, tags, an artifact, an MLflow model), a registered model with a version of that
-     * model and an alias, a blob, a dataset version with a validation report, a job and a spare token.
+     * model and an alias, a deployment of that version, a blob, a dataset version with a validation report, a job and a spare token.
      */
     private void seed() throws IOException {
         String experiment = created(send("POST", "/api/v1/experiments", "application/json", bytes("{\"name\": \"fuzz\"}"))).get("id").asText();
@@ -144,6 +144,8 @@ class RequestFuzzTest {
                 + "\"}")));
         ok(send("POST", "/api/2.0/mlflow/registered-models/alias", "application/json", bytes("{\"name\": \"fuzz\", \"alias\":"
                 + " \"champion\", \"version\": \"1\"}")));
+        created(send("POST", "/api/v1/deployments", "application/json", bytes("{\"name\": \"fuzz\", \"model\": \"models:/fuzz/1\","
+                + " \"override_reason\": \"a deployment for the fuzzer\"}")));
         String blob = created(send("PUT", "/api/v1/artifacts", "application/octet-stream", bytes("seed blob"))).get("sha256").asText();
         byte[] penguins;
         try (InputStream in = RequestFuzzTest.class.getResourceAsStream("/data/penguins.csv")) {
@@ -210,6 +212,8 @@ class RequestFuzzTest {
 
     /** What is wrong with a response, or null. */
     private static String problem(HttpResponse<String> response) {
+        // What Jetty refuses while parsing (a NUL in the path) never reaches a route: it has Steward's shape wherever it was sent.
+        boolean oip = response.uri().getPath().startsWith("/v2") && !response.body().contains("refused before it reached Steward");
         String body = response.body();
         if (response.statusCode() >= 500) {
             return "status " + response.statusCode() + ": " + excerpt(body);
@@ -220,7 +224,10 @@ class RequestFuzzTest {
         if (response.statusCode() >= 400) {
             try {
                 JsonNode error = MAPPER.readTree(body);
-                if (error == null || !error.path("error_code").isTextual() || !error.path("message").isTextual()) {
+                if (oip && !(error != null && error.path("error").isTextual())) {
+                    return "status " + response.statusCode() + " without the Open Inference Protocol's error: " + excerpt(body);
+                }
+                if (!oip && (error == null || !error.path("error_code").isTextual() || !error.path("message").isTextual())) {
                     return "status " + response.statusCode() + " without error_code and message: " + excerpt(body);
                 }
             } catch (IOException e) {
