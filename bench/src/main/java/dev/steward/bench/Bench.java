@@ -12,8 +12,9 @@ public final class Bench {
             case "data" -> DataBenchmark.main(parts.length > 1 ? new String[] {parts[1]} : new String[0]);
             case "training" -> TrainingBenchmark.main(parts.length > 1 ? new String[] {parts[1]} : new String[0]);
             case "registry" -> RegistryBenchmark.main(new String[0]);
+            case "request-log" -> RequestLogBenchmark.main(new String[0]);
             default -> {
-                System.err.println("unknown benchmark '" + which + "'; available: tracking, data, training, registry");
+                System.err.println("unknown benchmark '" + which + "'; available: tracking, data, training, registry, request-log");
                 System.exit(2);
             }
         }

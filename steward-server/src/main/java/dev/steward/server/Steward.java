@@ -39,6 +39,9 @@ import dev.steward.core.registry.policy.CriterionKind;
 import dev.steward.core.registry.policy.PolicyParser;
 import dev.steward.core.registry.policy.StatisticalCriterion;
 import dev.steward.core.registry.policy.PromotionContext;
+import dev.steward.core.serving.RequestLog;
+import dev.steward.core.serving.log.SegmentRequestLog;
+import dev.steward.server.config.ServingConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,6 +78,8 @@ public final class Steward implements AutoCloseable {
     private final ArtifactCollector collector;
     private final WebhookService webhooks;
     private final WebhookDispatcher webhookDispatcher;
+    /** Opened on first use; guarded by {@code this}. */
+    private SegmentRequestLog requestLog;
     /** Native memory DuckDB may use while reading one dataset file before it spills to disk. */
     private static final String DATA_MEMORY_LIMIT = "1GB";
     /** Warm training JVMs kept between trainings (with process isolation): they save the cold start of each training. */
@@ -244,10 +249,29 @@ public final class Steward implements AutoCloseable {
         return webhookDispatcher;
     }
 
+    /**
+     * Where served predictions are logged ({@code serving.log-*}). Opened on the first call, which
+     * recovers what a killed server left open and takes the log directory: the server calls it at
+     * start, once it holds the home's lock, so that offline commands never open it.
+     */
+    public synchronized RequestLog requestLog() {
+        if (requestLog == null) {
+            ServingConfig serving = config.serving();
+            requestLog = SegmentRequestLog.open(new SegmentRequestLog.Settings(serving.logDirectory(), serving.logSegmentBytes(),
+                    serving.logSegmentAge(), serving.logRetention(), serving.logQueue()), clock);
+        }
+        return requestLog;
+    }
+
     @Override
     public void close() {
         try {
             deployments.close();
+            synchronized (this) {
+                if (requestLog != null) {
+                    requestLog.close();
+                }
+            }
             webhookDispatcher.close();
             jobs.close();
             if (trainer instanceof AutoCloseable closeable) {

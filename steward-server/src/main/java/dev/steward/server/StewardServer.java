@@ -33,6 +33,8 @@ import dev.steward.server.api.ModelRoutes;
 import dev.steward.server.api.WebhookRoutes;
 import dev.steward.spi.Actor;
 import dev.steward.spi.Caller;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -104,11 +106,15 @@ public final class StewardServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        RequestLog requestLog = steward.requestLog();
+        Gauge.builder("steward.request.log.queued", requestLog, RequestLog::queued).description("Request-log entries waiting to be written")
+                .register(registry);
+        FunctionCounter.builder("steward.request.log.dropped", requestLog, RequestLog::dropped)
+                .description("Request-log entries dropped: the queue was full, or they could not be written").register(registry);
 
         Json json = new Json(steward.config().server().maxJsonDepth(), steward.config().server().maxStringLength());
-        RequestLog requestLog = RequestLog.NONE;
         ServingEngine serving = new ServingEngine(steward.deployments(), new RegistryModelSource(steward.registry(), steward.artifacts()),
-                steward.servingRuntime(), requestLog, new ServingMeters(registry, requestLog));
+                steward.servingRuntime(), requestLog, new ServingMeters(registry));
         String version = Optional.ofNullable(StewardServer.class.getPackage().getImplementationVersion()).orElse("development");
         List<Routes> resources = List.of(
                 new HealthRoutes(steward.store(), steward.artifacts(), registry, json),

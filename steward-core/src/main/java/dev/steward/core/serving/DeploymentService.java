@@ -294,11 +294,31 @@ public final class DeploymentService implements DeploymentDirectory, AutoCloseab
         }
     }
 
+    /**
+     * A move decided on revision {@code expectedRevision} (a canary's step, promotion or rollback):
+     * made only if the deployment is still at that revision, so that two replicas never make it twice.
+     *
+     * @throws StewardException {@code INVALID_STATE} when the deployment moved on meanwhile
+     */
+    public DeploymentState rollout(Caller caller, String name, int expectedRevision, DeploymentSpec spec, String kind, String reason, String action,
+            EventType type) {
+        requireNonNull(spec, "spec is null");
+        return revise(caller, name, current -> spec, kind, Optional.of(reason), Optional.empty(), action, type, Optional.of(expectedRevision));
+    }
+
     private DeploymentState revise(Caller caller, String name, UnaryOperator<DeploymentSpec> change, String kind, Optional<String> reason,
             Optional<Integer> restoredFrom, String action) {
+        return revise(caller, name, change, kind, reason, restoredFrom, action, EventType.DEPLOYMENT_UPDATED, Optional.empty());
+    }
+
+    private DeploymentState revise(Caller caller, String name, UnaryOperator<DeploymentSpec> change, String kind, Optional<String> reason,
+            Optional<Integer> restoredFrom, String action, EventType type, Optional<Integer> expectedRevision) {
         requireNonNull(caller, "caller is null");
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             DeploymentRecord head = head(name);
+            if (expectedRevision.isPresent() && head.revision() != expectedRevision.get()) {
+                throw StewardException.invalidState("deployment '" + name + "' moved on to revision " + head.revision());
+            }
             DeploymentSpec spec = change.apply(DeploymentSpecs.fromJson(head.specJson()));
             long now = Math.max(clock.millis(), head.changedAt() + 1);
             int revision = head.revision() + 1;
@@ -318,7 +338,7 @@ public final class DeploymentService implements DeploymentDirectory, AutoCloseab
                 ObjectNode data = data(caller, name, revision, spec).put("change", kind);
                 restoredFrom.ifPresent(r -> data.put("restored_from", r));
                 reason.ifPresent(r -> data.put("reason", r));
-                events.publish(tx, EventType.DEPLOYMENT_UPDATED, "deployment", name, data);
+                events.publish(tx, type, "deployment", name, data);
                 return true;
             });
             if (done) {
@@ -397,13 +417,25 @@ public final class DeploymentService implements DeploymentDirectory, AutoCloseab
                     kept.set(0, new DeploymentSpec.ServedVersion(first.model(), first.version(), 1, first.overrideReason()));
                 }
                 DeploymentSpec old = state.spec();
-                DeploymentSpec spec = new DeploymentSpec(old.environment(), kept, old.stickyKey(), old.batching(), old.limits(), old.threshold());
+                // A canary or a shadow that names a revoked version ends: what is left serves by its weights.
+                Optional<DeploymentSpec.Traffic> traffic = old.traffic().filter(t -> gone.stream().noneMatch(g -> names(t, g.uri())));
+                DeploymentSpec spec = old.withVersions(kept).withTraffic(traffic);
                 revise(system, state.name(), current -> spec, DeploymentRevisionRecord.REVOCATION, Optional.of(what + " revoked: taken out of"
                         + " the deployment"), Optional.empty(), "deployment.revocation");
             } catch (StewardException e) {
                 LOG.debug("another replica handled the revocation in {} first: {}", state.name(), e.getMessage());
             }
         }
+    }
+
+    private static boolean names(DeploymentSpec.Traffic traffic, String uri) {
+        if (traffic instanceof DeploymentSpec.Canary c) {
+            return c.candidate().equals(uri) || c.stable().equals(uri);
+        }
+        if (traffic instanceof DeploymentSpec.Shadow s) {
+            return s.primary().equals(uri) || s.shadow().equals(uri);
+        }
+        return false;
     }
 
     private DeploymentRecord head(String name) {

@@ -14,9 +14,10 @@ import java.util.OptionalDouble;
  * @param environment the registry environment whose promoted versions it may serve
  * @param versions at least one; weights are relative (a single version gets all traffic)
  * @param stickyKey for weighted traffic, the header ({@code header:X-User}) or field that pins a caller to one version
+ * @param traffic how traffic moves between versions beyond fixed weights: a canary, a shadow or a bandit (empty: the weights)
  */
 public record DeploymentSpec(String environment, List<ServedVersion> versions, Optional<String> stickyKey, Batching batching, Limits limits,
-        Optional<Threshold> threshold) {
+        Optional<Threshold> threshold, Optional<Traffic> traffic) {
     public DeploymentSpec {
         requireNonNull(environment, "environment is null");
         versions = List.copyOf(versions);
@@ -27,6 +28,121 @@ public record DeploymentSpec(String environment, List<ServedVersion> versions, O
         requireNonNull(batching, "batching is null");
         requireNonNull(limits, "limits is null");
         requireNonNull(threshold, "threshold is null");
+        requireNonNull(traffic, "traffic is null");
+    }
+
+    /** A spec with fixed weights. */
+    public DeploymentSpec(String environment, List<ServedVersion> versions, Optional<String> stickyKey, Batching batching, Limits limits,
+            Optional<Threshold> threshold) {
+        this(environment, versions, stickyKey, batching, limits, threshold, Optional.empty());
+    }
+
+    /** The same spec with other versions (and weights). */
+    public DeploymentSpec withVersions(List<ServedVersion> newVersions) {
+        return new DeploymentSpec(environment, newVersions, stickyKey, batching, limits, threshold, traffic);
+    }
+
+    /** The same spec with another traffic policy. */
+    public DeploymentSpec withTraffic(Optional<Traffic> newTraffic) {
+        return new DeploymentSpec(environment, versions, stickyKey, batching, limits, threshold, newTraffic);
+    }
+
+    /** The served version a URI ({@code models:/name/3}) names, if served. */
+    public Optional<ServedVersion> version(String uri) {
+        return versions.stream().filter(v -> v.uri().equals(uri)).findFirst();
+    }
+
+    /** How traffic moves between versions beyond fixed weights. */
+    public sealed interface Traffic permits Canary, Shadow, Bandit {
+        String kind();
+    }
+
+    /**
+     * A progressive rollout: the candidate gets {@code steps[step]} percent of the traffic, the
+     * stable version the rest; after {@code dwell} with at least {@code minRequests} candidate
+     * requests and every guardrail holding, the next step (each step is a new revision); past the
+     * last step the candidate becomes the only version. A tripped guardrail gives all traffic back
+     * to the stable version at once (a revision, audited, with the reason, and a webhook).
+     *
+     * @param step the current step's index
+     */
+    public record Canary(String stable, String candidate, List<Double> steps, java.time.Duration dwell, long minRequests, Guardrails guardrails,
+            int step) implements Traffic {
+        public Canary {
+            requireNonNull(stable, "stable is null");
+            requireNonNull(candidate, "candidate is null");
+            steps = List.copyOf(steps);
+            requireNonNull(dwell, "dwell is null");
+            requireNonNull(guardrails, "guardrails is null");
+            if (steps.isEmpty() || step < 0 || step >= steps.size()) {
+                throw new IllegalArgumentException("bad canary step " + step + " of " + steps);
+            }
+        }
+
+        @Override
+        public String kind() {
+            return "canary";
+        }
+
+        public double candidatePercent() {
+            return steps.get(step);
+        }
+
+        public Canary atStep(int next) {
+            return new Canary(stable, candidate, steps, dwell, minRequests, guardrails, next);
+        }
+    }
+
+    /**
+     * What a canary must keep to go on, measured on its own traffic since its step began: error
+     * rate, p99 latency, and, once {@code minLabelled} of its answers have feedback, accuracy.
+     */
+    public record Guardrails(OptionalDouble maxErrorRate, OptionalDouble maxP99Millis, OptionalDouble minAccuracy, long minLabelled) {
+        public Guardrails {
+            requireNonNull(maxErrorRate, "maxErrorRate is null");
+            requireNonNull(maxP99Millis, "maxP99Millis is null");
+            requireNonNull(minAccuracy, "minAccuracy is null");
+        }
+    }
+
+    /**
+     * The shadow gets a copy of the primary's traffic, asynchronously through a bounded queue; its
+     * answers are logged and compared with the primary's, never returned.
+     */
+    public record Shadow(String primary, String shadow, int queue) implements Traffic {
+        public Shadow {
+            requireNonNull(primary, "primary is null");
+            requireNonNull(shadow, "shadow is null");
+            if (queue < 1) {
+                throw new IllegalArgumentException("bad shadow queue " + queue);
+            }
+        }
+
+        @Override
+        public String kind() {
+            return "shadow";
+        }
+    }
+
+    /**
+     * A multi-armed bandit over the served versions, driven by rewards from feedback:
+     * {@code thompson} (Beta posteriors for binary rewards, Gaussian for real ones) or
+     * {@code epsilon_greedy}; {@code discount} below 1 forgets old rewards so the allocation moves
+     * when the rewards change.
+     */
+    public record Bandit(String algorithm, String reward, double epsilon, double discount) implements Traffic {
+        public Bandit {
+            requireNonNull(algorithm, "algorithm is null");
+            requireNonNull(reward, "reward is null");
+            if (!(epsilon >= 0 && epsilon <= 1) || !(discount > 0 && discount <= 1)) {
+                throw new IllegalArgumentException("bad bandit " + epsilon + " / " + discount);
+            }
+        }
+
+        @Override
+        public String kind() {
+            return "bandit";
+        }
     }
 
     /**

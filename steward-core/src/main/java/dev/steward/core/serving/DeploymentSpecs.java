@@ -27,6 +27,11 @@ import java.util.function.BiFunction;
  * batching: {max_batch_size: 64, max_wait_ms: 2}
  * limits: {max_rows: 10000, max_request_bytes: 16777216, requests_per_second: 200, burst: 400}
  * threshold: {min_confidence: 0.6, fallback_label: unknown}
+ * traffic:                                    # optional; one of:
+ *   canary: {candidate: models:/penguins/8, stable: models:/penguins/7, steps: [5, 25, 50, 100], dwell_seconds: 60,
+ *            min_requests: 100, guardrails: {max_error_rate: 0.01, max_p99_ms: 50, min_accuracy: 0.9, min_labelled: 50}}
+ *   shadow: {primary: models:/penguins/7, shadow: models:/penguins/8, queue: 1000}
+ *   bandit: {algorithm: thompson, reward: binary, epsilon: 0.1, discount: 1}
  * </pre>
  *
  * Every mistake is an error naming the field ({@code versions[1].weight}). The stored form is
@@ -165,8 +170,151 @@ public final class DeploymentSpecs {
             t.done();
             threshold = Optional.of(new DeploymentSpec.Threshold(min, fallback));
         }
+        Optional<DeploymentSpec.Traffic> traffic = Optional.empty();
+        SpecFields tr = f.nested("traffic");
+        if (tr != null) {
+            traffic = Optional.of(traffic(tr, versions, resolver));
+            versions = weighted(versions, traffic.get());
+        }
         f.done();
-        return new DeploymentSpec(environment, versions, sticky, batching, limits, threshold);
+        return new DeploymentSpec(environment, versions, sticky, batching, limits, threshold, traffic);
+    }
+
+    private static DeploymentSpec.Traffic traffic(SpecFields tr, List<DeploymentSpec.ServedVersion> versions, VersionResolver resolver) {
+        SpecFields canary = tr.nested("canary");
+        SpecFields shadow = tr.nested("shadow");
+        SpecFields bandit = tr.nested("bandit");
+        tr.done();
+        int given = (canary == null ? 0 : 1) + (shadow == null ? 0 : 1) + (bandit == null ? 0 : 1);
+        if (given != 1) {
+            throw StewardException.invalid("traffic", "traffic: give exactly one of canary, shadow or bandit");
+        }
+        if (canary != null) {
+            String candidate = served(canary, "candidate", versions, resolver).orElseThrow(() -> canary.invalid("candidate",
+                    "is required: the version being rolled out (one of the versions)"));
+            String stable = served(canary, "stable", versions, resolver).orElseGet(() -> versions.stream().map(DeploymentSpec.ServedVersion::uri)
+                    .filter(uri -> !uri.equals(candidate)).findFirst().orElseThrow(() -> canary.invalid("stable",
+                            "a canary needs a stable version besides the candidate among the versions")));
+            if (stable.equals(candidate)) {
+                throw canary.invalid("stable", "the stable version and the candidate must differ");
+            }
+            List<Double> steps = new ArrayList<>();
+            JsonNode list = canary.optional("steps").orElse(null);
+            if (list == null) {
+                steps.addAll(List.of(5.0, 25.0, 50.0, 100.0));
+            } else {
+                if (!list.isArray() || list.isEmpty() || list.size() > 20) {
+                    throw canary.invalid("steps", "must be a list of 1 to 20 percentages, e.g. [5, 25, 50, 100]");
+                }
+                for (JsonNode step : list) {
+                    double p = step.asDouble();
+                    if (!step.isNumber() || !(p > 0 && p <= 100) || (!steps.isEmpty() && p <= steps.get(steps.size() - 1))) {
+                        throw canary.invalid("steps", "must be rising percentages above 0 and at most 100, e.g. [5, 25, 50, 100]");
+                    }
+                    steps.add(p);
+                }
+            }
+            long dwell = canary.optionalLong("dwell_seconds", 0, 7 * 24 * 3600).orElse(60L);
+            long minRequests = canary.optionalLong("min_requests", 0, 1_000_000_000).orElse(100L);
+            int step = canary.optionalLong("step", 0, steps.size() - 1).map(Long::intValue).orElse(0);
+            DeploymentSpec.Guardrails guardrails = new DeploymentSpec.Guardrails(java.util.OptionalDouble.of(0.05),
+                    java.util.OptionalDouble.empty(), java.util.OptionalDouble.empty(), 50);
+            SpecFields g = canary.nested("guardrails");
+            if (g != null) {
+                OptionalDouble errors = fraction(g, "max_error_rate");
+                OptionalDouble p99 = g.optional("max_p99_ms").map(v -> {
+                    if (!v.isNumber() || !(v.asDouble() > 0)) {
+                        throw g.invalid("max_p99_ms", "must be a number of milliseconds above 0");
+                    }
+                    return OptionalDouble.of(v.asDouble());
+                }).orElse(OptionalDouble.empty());
+                OptionalDouble accuracy = fraction(g, "min_accuracy");
+                long labelled = g.optionalLong("min_labelled", 1, 1_000_000_000).orElse(50L);
+                g.done();
+                guardrails = new DeploymentSpec.Guardrails(errors, p99, accuracy, labelled);
+            }
+            canary.done();
+            return new DeploymentSpec.Canary(stable, candidate, steps, java.time.Duration.ofSeconds(dwell), minRequests, guardrails, step);
+        }
+        if (shadow != null) {
+            String shadowVersion = served(shadow, "shadow", versions, resolver).orElseThrow(() -> shadow.invalid("shadow",
+                    "is required: the version that gets a copy of the traffic (one of the versions)"));
+            String primary = served(shadow, "primary", versions, resolver).orElseGet(() -> versions.stream()
+                    .map(DeploymentSpec.ServedVersion::uri).filter(uri -> !uri.equals(shadowVersion)).findFirst().orElseThrow(() ->
+                            shadow.invalid("primary", "a shadow needs a primary version besides it among the versions")));
+            if (primary.equals(shadowVersion)) {
+                throw shadow.invalid("shadow", "the primary and the shadow must differ");
+            }
+            int queue = shadow.optionalLong("queue", 1, 1_000_000).map(Long::intValue).orElse(1_000);
+            shadow.done();
+            return new DeploymentSpec.Shadow(primary, shadowVersion, queue);
+        }
+        if (versions.size() < 2) {
+            throw bandit.invalid("algorithm", "a bandit chooses between at least two versions");
+        }
+        String algorithm = bandit.optionalText("algorithm", 40).orElse("thompson");
+        if (!List.of("thompson", "epsilon_greedy").contains(algorithm)) {
+            throw bandit.invalid("algorithm", "'" + algorithm + "' is not a bandit Steward runs: thompson or epsilon_greedy");
+        }
+        String reward = bandit.optionalText("reward", 20).orElse("binary");
+        if (!List.of("binary", "real").contains(reward)) {
+            throw bandit.invalid("reward", "'" + reward + "' is neither binary (0 or 1) nor real");
+        }
+        double epsilon = fraction(bandit, "epsilon").orElse(0.1);
+        double discount = bandit.optional("discount").map(v -> {
+            if (!v.isNumber() || !(v.asDouble() > 0 && v.asDouble() <= 1)) {
+                throw bandit.invalid("discount", "must be in (0, 1]: how much of an arm's past each new reward keeps (1 forgets nothing)");
+            }
+            return v.asDouble();
+        }).orElse(1.0);
+        bandit.done();
+        return new DeploymentSpec.Bandit(algorithm, reward, epsilon, discount);
+    }
+
+    /** The versions' weights as the traffic policy sets them. */
+    static List<DeploymentSpec.ServedVersion> weighted(List<DeploymentSpec.ServedVersion> versions, DeploymentSpec.Traffic traffic) {
+        List<DeploymentSpec.ServedVersion> out = new ArrayList<>();
+        for (DeploymentSpec.ServedVersion v : versions) {
+            double weight = v.weight();
+            if (traffic instanceof DeploymentSpec.Canary c) {
+                weight = v.uri().equals(c.candidate()) ? c.candidatePercent() : v.uri().equals(c.stable()) ? 100 - c.candidatePercent() : 0;
+            } else if (traffic instanceof DeploymentSpec.Shadow sh && v.uri().equals(sh.shadow())) {
+                weight = 0;
+            }
+            out.add(new DeploymentSpec.ServedVersion(v.model(), v.version(), weight, v.overrideReason()));
+        }
+        if (out.stream().mapToDouble(DeploymentSpec.ServedVersion::weight).sum() <= 0) {
+            throw StewardException.invalid("versions", "versions: at least one version needs a weight above 0 besides the shadow");
+        }
+        return out;
+    }
+
+    private static OptionalDouble fraction(SpecFields f, String key) {
+        return f.optional(key).map(v -> {
+            if (!v.isNumber() || !(v.asDouble() >= 0 && v.asDouble() <= 1)) {
+                throw f.invalid(key, "must be a fraction from 0 to 1");
+            }
+            return OptionalDouble.of(v.asDouble());
+        }).orElse(OptionalDouble.empty());
+    }
+
+    /** A version a traffic field names, which must be one of the served versions; its URI. */
+    private static Optional<String> served(SpecFields f, String key, List<DeploymentSpec.ServedVersion> versions, VersionResolver resolver) {
+        Optional<String> text = f.optionalText(key, 500);
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        ResolvedVersion resolved;
+        try {
+            resolved = resolver.apply(text.get(), Optional.empty());
+        } catch (StewardException e) {
+            throw f.invalid(key, e.getMessage());
+        }
+        String uri = "models:/" + resolved.model() + "/" + resolved.version();
+        if (versions.stream().noneMatch(v -> v.uri().equals(uri))) {
+            throw f.invalid(key, uri + " is not one of the versions; list it under 'versions' too");
+        }
+        return Optional.of(uri);
     }
 
     /** The canonical stored form. */
@@ -194,13 +342,41 @@ public final class DeploymentSpecs {
             ObjectNode node = root.putObject("threshold").put("min_confidence", t.minConfidence());
             t.fallbackLabel().ifPresent(label -> node.put("fallback_label", label));
         });
+        spec.traffic().ifPresent(traffic -> {
+            ObjectNode node = root.putObject("traffic");
+            if (traffic instanceof DeploymentSpec.Canary c) {
+                {
+                    ObjectNode canary = node.putObject("canary").put("candidate", c.candidate()).put("stable", c.stable());
+                    ArrayNode steps = canary.putArray("steps");
+                    c.steps().forEach(steps::add);
+                    canary.put("dwell_seconds", c.dwell().toSeconds()).put("min_requests", c.minRequests()).put("step", c.step());
+                    ObjectNode g = canary.putObject("guardrails");
+                    c.guardrails().maxErrorRate().ifPresent(v -> g.put("max_error_rate", v));
+                    c.guardrails().maxP99Millis().ifPresent(v -> g.put("max_p99_ms", v));
+                    c.guardrails().minAccuracy().ifPresent(v -> g.put("min_accuracy", v));
+                    g.put("min_labelled", c.guardrails().minLabelled());
+                }
+            } else if (traffic instanceof DeploymentSpec.Shadow sh) {
+                node.putObject("shadow").put("primary", sh.primary()).put("shadow", sh.shadow()).put("queue", sh.queue());
+            } else if (traffic instanceof DeploymentSpec.Bandit b) {
+                node.putObject("bandit").put("algorithm", b.algorithm()).put("reward", b.reward()).put("epsilon", b.epsilon())
+                        .put("discount", b.discount());
+            }
+        });
         return root;
+    }
+
+    /** A stored {@code models:/name/N}. */
+    private static ResolvedVersion stored(String uri) {
+        int slash = uri.lastIndexOf('/');
+        return new ResolvedVersion(uri.substring("models:/".length(), slash), Integer.parseInt(uri.substring(slash + 1)));
     }
 
     /** Reads a stored spec back (its versions are numbers already). */
     public static DeploymentSpec fromJson(String json) {
         try {
-            return parse((ObjectNode) JSON.readTree(json), (model, version) -> new ResolvedVersion(model, version.orElseThrow()));
+            return parse((ObjectNode) JSON.readTree(json), (model, version) -> version.isPresent() ? new ResolvedVersion(model, version.get())
+                    : stored(model));
         } catch (JsonProcessingException | RuntimeException e) {
             throw StewardException.of(dev.steward.spi.ErrorCode.DATA_CORRUPTED, "a stored deployment spec cannot be read: " + e.getMessage());
         }

@@ -30,6 +30,8 @@ public enum EventType {
     DEPLOYMENT_STOPPED("deployment.stopped"),
     DEPLOYMENT_RESUMED("deployment.resumed"),
     DEPLOYMENT_DELETED("deployment.deleted"),
+    DEPLOYMENT_CANARY_PROMOTED("deployment.canary_promoted"),
+    DEPLOYMENT_CANARY_ROLLED_BACK("deployment.canary_rolled_back"),
     WEBHOOK_PING("webhook.ping");
 
     private final String wireName;

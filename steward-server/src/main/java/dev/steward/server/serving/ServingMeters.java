@@ -2,11 +2,9 @@ package dev.steward.server.serving;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.steward.core.serving.RequestLog;
 import dev.steward.core.serving.ServingMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -25,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * was chosen), {@code steward_serving_request_seconds} (latency histogram of answered requests),
  * {@code steward_serving_batch_rows} (rows per runtime call), {@code steward_serving_queue_rows}
  * (rows waiting for a call), {@code steward_serving_traffic_share} (each version's configured
- * share of unpinned traffic), and the request log's {@code steward_serving_log_dropped_total} and
- * {@code steward_serving_log_queued}. Thread-safe.
+ * share of unpinned traffic). (The request log's own counts are registered with it: {@code steward_request_log_*}.)
+ * Thread-safe.
  */
 public final class ServingMeters implements ServingMetrics {
     /** Rows per call: powers of two up to the largest batch a deployment may set. */
@@ -37,13 +35,8 @@ public final class ServingMeters implements ServingMetrics {
     private final ConcurrentMap<String, Counter> refusals = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, AtomicLong> shares = new ConcurrentHashMap<>();
 
-    public ServingMeters(MeterRegistry registry, RequestLog log) {
+    public ServingMeters(MeterRegistry registry) {
         this.registry = requireNonNull(registry, "registry is null");
-        requireNonNull(log, "log is null");
-        FunctionCounter.builder("steward.serving.log.dropped", log, RequestLog::dropped)
-                .description("Request log entries dropped because its queue was full").register(registry);
-        Gauge.builder("steward.serving.log.queued", log, RequestLog::queued)
-                .description("Request log entries waiting to be written").register(registry);
     }
 
     @Override

@@ -191,7 +191,7 @@ class ServingPredictApiTest {
         assertThat(metrics).contains("steward_serving_request_seconds_bucket{deployment=\"records-api\"");
         assertThat(metric(metrics, "steward_serving_traffic_share", "records-api", "version=\"1\"")).isEqualTo(1.0);
         assertThat(metric(metrics, "steward_serving_queue_rows", "records-api")).isZero();
-        assertThat(metrics).contains("steward_serving_log_dropped_total ", "steward_serving_log_queued ");
+        assertThat(metrics).contains("steward_request_log_dropped_total ", "steward_request_log_queued ");
     }
 
     /** The value of the first sample of {@code name} for the deployment (and the other labels given). */
