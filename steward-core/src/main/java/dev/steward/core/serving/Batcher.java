@@ -19,15 +19,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * Adaptive batching of the calls to one version in one deployment. Thread-safe; it has no thread
  * of its own, so it costs nothing while idle.
  *
- * <p>A request that finds the version idle runs at once, on its own thread: a lone request waits
- * for nothing. Requests arriving while a call runs queue up; when the call ends, its thread hands
- * the queue (up to {@code maxBatchSize} rows) to the thread of the first queued request, which
- * runs them as one call and hands on in turn. So batches grow with the load by themselves, one
- * call at a time per version, and the cores not running the model serve HTTP. Before a call, its
- * leader waits for more requests only while the traffic says they are coming: when recent calls
- * already held several requests and requests arrive faster than {@code maxWaitMicros} apart, it
- * waits until the batch is full, until no request came for twice the usual gap, or until the
- * longest wait is over, whichever is first.
+ * <p>At most {@code maxCalls} runtime calls run at once (one per core: a call runs on its
+ * caller's thread alone). A request that finds a call free runs at once, on its own thread: a lone
+ * request waits for nothing, and a model cheaper than the HTTP around it is never queued at all.
+ * Requests arriving while every call is taken queue up; when a call ends, its thread hands the
+ * queue (up to {@code maxBatchSize} rows) to the thread of the first queued request, which runs
+ * them as one call and hands on in turn. So batches form exactly when the model is the
+ * bottleneck, and grow with the load. Before a call, its leader waits for more requests only while
+ * the traffic says they are coming and the wait can pay: when recent calls already held several
+ * requests and requests arrive faster than the wait, it waits until the batch is full, until no
+ * request came for twice the usual gap, or until the wait is over: {@code maxWaitMicros}, and never
+ * longer than a call of the model takes (waiting longer than running costs more than it saves).
  */
 final class Batcher {
     /** How much one arrival or one call moves the averages the wait is decided on (1/8: a short memory). */
@@ -44,20 +46,29 @@ final class Batcher {
     private final ServedModel model;
     private final int maxRows;
     private final long maxWaitNanos;
+    private final int maxCalls;
     private final ServingMetrics.Lane metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final ArrayDeque<Call> queue = new ArrayDeque<>();
-    private boolean running;
+    /** Runtime calls running now (a batch counts once). */
+    private int calls;
     private boolean leaderWaiting;
     private long lastArrival = System.nanoTime() - IDLE_NANOS;
     private long gap = IDLE_NANOS;
     private double requestsPerCall = 1;
+    /** How long a call of the model takes, on average. */
+    private long callNanos;
 
-    Batcher(ServedModel model, DeploymentSpec.Batching batching, ServingMetrics.Lane metrics) {
+    /** {@code maxCalls}: runtime calls that may run at once (the engine gives one per core). */
+    Batcher(ServedModel model, DeploymentSpec.Batching batching, int maxCalls, ServingMetrics.Lane metrics) {
         this.model = requireNonNull(model, "model is null");
         this.maxRows = batching.maxBatchSize();
         this.maxWaitNanos = TimeUnit.MICROSECONDS.toNanos(batching.maxWaitMicros());
+        if (maxCalls < 1) {
+            throw new IllegalArgumentException("maxCalls must be positive: " + maxCalls);
+        }
+        this.maxCalls = maxCalls;
         this.metrics = requireNonNull(metrics, "metrics is null");
     }
 
@@ -100,8 +111,8 @@ final class Batcher {
         lock.lock();
         try {
             arrival(System.nanoTime());
-            if (!running) {
-                running = true;
+            if (calls < maxCalls) {
+                calls++;
                 batch = new ArrayList<>(List.of(call));
             } else {
                 queue.add(call);
@@ -154,8 +165,9 @@ final class Batcher {
         lock.lock();
         try {
             int rows = take(batch, batch.stream().mapToInt(c -> c.rows).sum());
-            if (maxWaitNanos > 0 && rows < maxRows && requestsPerCall >= CONCURRENT && gap < maxWaitNanos) {
-                long deadline = System.nanoTime() + maxWaitNanos;
+            long longest = Math.min(maxWaitNanos, callNanos);
+            if (rows < maxRows && requestsPerCall >= CONCURRENT && gap < longest) {
+                long deadline = System.nanoTime() + longest;
                 leaderWaiting = true;
                 try {
                     while (rows < maxRows) {
@@ -176,14 +188,17 @@ final class Batcher {
         } finally {
             lock.unlock();
         }
+        long start = System.nanoTime();
         execute(batch);
+        long took = System.nanoTime() - start;
         Call next;
         lock.lock();
         try {
             requestsPerCall += (batch.size() - requestsPerCall) / SMOOTHING;
+            callNanos += (took - callNanos) / SMOOTHING;
             next = queue.poll();
             if (next == null) {
-                running = false;
+                calls--;
             } else {
                 metrics.queued(-next.rows);
                 List<Call> following = new ArrayList<>(List.of(next));

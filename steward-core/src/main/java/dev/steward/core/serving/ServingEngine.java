@@ -44,6 +44,8 @@ public final class ServingEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServingEngine.class);
     /** How often a request reads the routing again when the version it chose was let go of between its read and its call. */
     private static final int ROUTING_ATTEMPTS = 8;
+    /** Runtime calls one version of a deployment runs at once: one per core, each on its caller's thread. */
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private final DeploymentDirectory directory;
     private final ModelSource source;
@@ -273,7 +275,7 @@ public final class ServingEngine implements AutoCloseable {
                     && l.label.equals(label)).orElse(null);
             if (lane == null) {
                 ServingMetrics.Lane meters = metrics.lane(state.name(), key.model(), key.version());
-                lane = new Lane(key, label, model, batching, new Batcher(model, batching, meters), meters);
+                lane = new Lane(key, label, model, batching, new Batcher(model, batching, CORES, meters), meters);
             }
             weights[lanes.size()] = served.weight();
             lanes.add(lane);

@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Adaptive batching: requests that arrive while a call runs share the next one; a lone request waits for nothing. */
+/** Adaptive batching: requests that arrive while the calls allowed run share the next one; a lone request waits for nothing. */
 class ServingBatchingTest {
     private static final Set<String> OUTPUTS = Set.of("label", "probabilities");
     private static final ServingMetrics.Lane LANE = ServingMetrics.NONE.lane("d", "m", 1);
@@ -47,7 +47,7 @@ class ServingBatchingTest {
 
     @Test
     void requestsArrivingWhileACallRunsAreCoalescedIntoTheNextCallAndEachGetsItsOwnRows() throws Exception {
-        Batcher batcher = new Batcher(model, new DeploymentSpec.Batching(64, 0), LANE);
+        Batcher batcher = new Batcher(model, new DeploymentSpec.Batching(64, 0), 1, LANE);
         models.hold();
         Future<Map<String, Tensor>> first = pool.submit(() -> batcher.run(row(0.1, "red"), 1, OUTPUTS));
         await(() -> models.inside.get() == 1, "the first call inside the runtime");
@@ -74,8 +74,27 @@ class ServingBatchingTest {
     }
 
     @Test
+    void requestsQueueOnlyWhenEveryCallAllowedIsTaken() throws Exception {
+        Batcher batcher = new Batcher(model, new DeploymentSpec.Batching(64, 0), 2, LANE);
+        models.hold();
+        List<Future<?>> calls = new ArrayList<>();
+        calls.add(pool.submit(() -> batcher.run(row(0.1, "red"), 1, OUTPUTS)));
+        calls.add(pool.submit(() -> batcher.run(row(0.2, "red"), 1, OUTPUTS)));
+        await(() -> models.inside.get() == 2, "two calls inside the runtime at once");
+        calls.add(pool.submit(() -> batcher.run(row(0.3, "red"), 1, OUTPUTS)));
+        calls.add(pool.submit(() -> batcher.run(row(0.4, "red"), 1, OUTPUTS)));
+        await(() -> batcher.queuedRows() == 2, "the third and fourth requests queued");
+        models.open();
+        for (Future<?> call : calls) {
+            call.get(30, TimeUnit.SECONDS);
+        }
+
+        assertThat(models.batchRows).containsExactlyInAnyOrder(1, 1, 2);
+    }
+
+    @Test
     void aBatchNeverExceedsTheMaximumRowsAndTheRestWaitsForTheNextCall() throws Exception {
-        Batcher batcher = new Batcher(model, new DeploymentSpec.Batching(4, 0), LANE);
+        Batcher batcher = new Batcher(model, new DeploymentSpec.Batching(4, 0), 1, LANE);
         models.hold();
         Future<?> first = pool.submit(() -> batcher.run(row(0.1, "red"), 1, OUTPUTS));
         await(() -> models.inside.get() == 1, "the first call inside the runtime");
@@ -95,7 +114,7 @@ class ServingBatchingTest {
 
     @Test
     void aLoneRequestIsNotDelayedByTheLongestWait() throws Exception {
-        Batcher batcher = new Batcher(model, new DeploymentSpec.Batching(64, TimeUnit.SECONDS.toMicros(60)), LANE);
+        Batcher batcher = new Batcher(model, new DeploymentSpec.Batching(64, TimeUnit.SECONDS.toMicros(60)), 1, LANE);
 
         long start = System.nanoTime();
         for (int i = 0; i < 20; i++) {
@@ -109,7 +128,7 @@ class ServingBatchingTest {
 
     @Test
     void withAMaximumBatchOfOneEveryRequestRunsAloneAndAtOnce() throws Exception {
-        Batcher batcher = new Batcher(model, new DeploymentSpec.Batching(1, 2_000), LANE);
+        Batcher batcher = new Batcher(model, new DeploymentSpec.Batching(1, 2_000), 1, LANE);
         models.hold();
         List<Future<?>> calls = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -126,7 +145,7 @@ class ServingBatchingTest {
 
     @Test
     void aRequestTheRuntimeRefusesInsideABatchFailsAloneAndTheOthersAreAnswered() throws Exception {
-        Batcher batcher = new Batcher(model, new DeploymentSpec.Batching(64, 0), LANE);
+        Batcher batcher = new Batcher(model, new DeploymentSpec.Batching(64, 0), 1, LANE);
         models.hold();
         Future<?> first = pool.submit(() -> batcher.run(row(0.1, "red"), 1, OUTPUTS));
         await(() -> models.inside.get() == 1, "the first call inside the runtime");
