@@ -512,17 +512,24 @@ public final class ServingEngine implements AutoCloseable {
             throw StewardException.of(ErrorCode.TEMPORARILY_UNAVAILABLE, "deployment '" + state.name() + "' is changing versions; retry");
         } catch (StewardException e) {
             String kind = state.stopped() && e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE ? "stopped" : ServingMetrics.kind(e.code());
-            long nanos = System.nanoTime() - start;
-            if (lane != null) {
-                lane.meters.failed(request.protocol(), kind, nanos);
-            } else {
-                metrics.refused(state.name(), request.protocol(), kind);
-            }
-            log.offer(new LoggedRequest(request.requestId(), state.name(), state.revision(), lane == null ? "" : lane.key.model(),
-                    lane == null ? 0 : lane.key.version(), arm, request.caller(), request.protocol(), request.receivedAtMillis(), nanos, 0,
-                    List.of(), Map.of(), Optional.of(kind + ": " + e.getMessage())));
+            failed(request, state, lane, arm, kind, e.getMessage(), start);
+            throw e;
+        } catch (RuntimeException e) {
+            failed(request, state, lane, arm, "internal", e.toString(), start);
             throw e;
         }
+    }
+
+    private void failed(PredictionRequest request, DeploymentState state, Lane lane, String arm, String kind, String message, long start) {
+        long nanos = System.nanoTime() - start;
+        if (lane != null) {
+            lane.meters.failed(request.protocol(), kind, nanos);
+        } else {
+            metrics.refused(state.name(), request.protocol(), kind);
+        }
+        log.offer(new LoggedRequest(request.requestId(), state.name(), state.revision(), lane == null ? "" : lane.key.model(),
+                lane == null ? 0 : lane.key.version(), arm, request.caller(), request.protocol(), request.receivedAtMillis(), nanos, 0, List.of(),
+                Map.of(), Optional.of(kind + ": " + message)));
     }
 
     private static Optional<String> stickyKey(DeploymentSpec spec, PredictionRequest request, RequestInput input) {
