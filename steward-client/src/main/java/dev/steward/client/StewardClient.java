@@ -464,6 +464,41 @@ public final class StewardClient implements AutoCloseable {
     }
 
     /**
+     * Feedback on a deployment's predictions: each item holds {@code request_id}, optionally
+     * {@code row} (default 0), and {@code label} or {@code value} and/or {@code reward}, as the API
+     * names them (at most the server's {@code feedback.max-batch} items, 1,000 by default); answers
+     * {@code {accepted, duplicates, unknown: [request ids]}}.
+     */
+    public JsonNode sendFeedback(String deployment, List<Map<String, Object>> items) {
+        return send(jsonRequest("/api/v1/deployments/" + encodePath(deployment) + "/feedback", "POST", Map.of("feedback", items)),
+                JsonNode.class);
+    }
+
+    /** A deployment's live figures from its feedback (accuracy, errors, rewards), overall and per version. */
+    public JsonNode feedbackFigures(String deployment) {
+        return send(request("/api/v1/deployments/" + encodePath(deployment) + "/feedback").GET(), JsonNode.class);
+    }
+
+    /**
+     * A deployment's review queue, oldest first: its rows answered as abstained.
+     *
+     * @param status {@code open}, {@code labelled} or {@code all}
+     */
+    public JsonNode reviews(String deployment, String status, int maxResults) {
+        return send(request("/api/v1/deployments/" + encodePath(deployment) + "/reviews?status=" + encodeQuery(status) + "&max_results="
+                + maxResults).GET(), JsonNode.class);
+    }
+
+    public JsonNode review(String id) {
+        return send(request("/api/v1/reviews/" + encodePath(id)).GET(), JsonNode.class);
+    }
+
+    /** Labels a review; the label counts as feedback for that request's row. Answers the labelled review. */
+    public JsonNode labelReview(String id, String label) {
+        return send(jsonRequest("/api/v1/reviews/" + encodePath(id) + "/label", "POST", Map.of("label", label)), JsonNode.class);
+    }
+
+    /**
      * The labelled test examples a gate condition needs. {@code settings} holds {@code condition}
      * and optionally {@code reliability}, {@code mode}, {@code adaptivity}, {@code steps},
      * {@code disagreement_bound}, as the API names them; see docs/gates.md.

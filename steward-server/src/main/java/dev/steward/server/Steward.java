@@ -35,6 +35,8 @@ import dev.steward.core.registry.RegistryEvaluations;
 import dev.steward.core.registry.RegistryService;
 import dev.steward.core.gates.GateService;
 import dev.steward.core.serving.DeploymentService;
+import dev.steward.core.serving.FeedbackService;
+import dev.steward.core.serving.ReviewService;
 import dev.steward.core.registry.policy.CriterionKind;
 import dev.steward.core.registry.policy.PolicyParser;
 import dev.steward.core.registry.policy.StatisticalCriterion;
@@ -72,6 +74,8 @@ public final class Steward implements AutoCloseable {
     private final PromotionService promotions;
     private final GateService gates;
     private final DeploymentService deployments;
+    private final FeedbackService feedback;
+    private final ReviewService reviews;
     private final LineageService lineage;
     private final ModelRegistration registration;
     private final RegistryEvaluations evaluations;
@@ -132,6 +136,8 @@ public final class Steward implements AutoCloseable {
                 });
         this.lineage = new LineageService(store, registry, promotions, tracking, datasets, audit);
         this.deployments = new DeploymentService(store, registry, promotions, audit, webhooks, clock, config.serving().pollInterval());
+        this.feedback = new FeedbackService(store, deployments, registry, audit, clock, config.feedback().settings());
+        this.reviews = new ReviewService(store, feedback, audit, clock, config.feedback().reviewBuffer());
     }
 
     /** Opens the stores named by the configuration (running any pending migrations). */
@@ -207,6 +213,16 @@ public final class Steward implements AutoCloseable {
         return deployments;
     }
 
+    /** Feedback on predictions: the engine's {@code PredictionRecorder}, the join, the live figures. */
+    public FeedbackService feedback() {
+        return feedback;
+    }
+
+    /** The human review queue of abstained predictions: the engine's {@code ReviewQueue}. */
+    public ReviewService reviews() {
+        return reviews;
+    }
+
     public GateService gates() {
         return gates;
     }
@@ -266,6 +282,7 @@ public final class Steward implements AutoCloseable {
     @Override
     public void close() {
         try {
+            reviews.close();
             deployments.close();
             synchronized (this) {
                 if (requestLog != null) {

@@ -10,6 +10,7 @@ import dev.steward.core.util.Digests;
 import dev.steward.server.api.ArtifactRoutes;
 import dev.steward.server.api.AuditRoutes;
 import dev.steward.server.api.DeploymentRoutes;
+import dev.steward.server.api.FeedbackRoutes;
 import dev.steward.server.api.GateRoutes;
 import dev.steward.server.api.HealthRoutes;
 import dev.steward.server.api.TokenRoutes;
@@ -30,6 +31,7 @@ import dev.steward.server.api.EvaluationRoutes;
 import dev.steward.server.api.FeasibilityRoutes;
 import dev.steward.server.api.JobRoutes;
 import dev.steward.server.api.ModelRoutes;
+import dev.steward.server.api.ReviewRoutes;
 import dev.steward.server.api.WebhookRoutes;
 import dev.steward.spi.Actor;
 import dev.steward.spi.Caller;
@@ -114,7 +116,7 @@ public final class StewardServer implements AutoCloseable {
 
         Json json = new Json(steward.config().server().maxJsonDepth(), steward.config().server().maxStringLength());
         ServingEngine serving = new ServingEngine(steward.deployments(), new RegistryModelSource(steward.registry(), steward.artifacts()),
-                steward.servingRuntime(), requestLog, new ServingMeters(registry));
+                steward.servingRuntime(), requestLog, steward.feedback(), steward.reviews(), new ServingMeters(registry));
         String version = Optional.ofNullable(StewardServer.class.getPackage().getImplementationVersion()).orElse("development");
         List<Routes> resources = List.of(
                 new HealthRoutes(steward.store(), steward.artifacts(), registry, json),
@@ -134,11 +136,15 @@ public final class StewardServer implements AutoCloseable {
                 new WebhookRoutes(steward.webhooks(), json),
                 new GateRoutes(steward.gates(), steward.registration(), steward.datasets(), json),
                 new DeploymentRoutes(steward.deployments(), json),
+                new FeedbackRoutes(steward.feedback(), json),
+                new ReviewRoutes(steward.reviews(), json),
                 new PredictRoutes(serving, json),
                 new ScoringRoutes(serving, json),
                 new OipRoutes(serving, json, version));
-        // Deployments are loaded (as they were when the server stopped) before the first request.
+        // Deployments are loaded (as they were when the server stopped) before the first request, and the live figures with them.
         steward.deployments().start();
+        steward.feedback().start();
+        steward.reviews().start();
         // Sessions load in the background; /v2/health/ready says when every served version is warm.
         serving.start();
         HttpServer http;

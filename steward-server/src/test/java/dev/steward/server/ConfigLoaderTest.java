@@ -44,6 +44,11 @@ class ConfigLoaderTest {
         assertThat(config.webhooks().maxAttempts()).isEqualTo(30);
         assertThat(config.webhooks().maxAge()).isEqualTo(Duration.ofHours(24));
         assertThat(config.webhooks().retryBase()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.feedback().indexPredictions()).isEqualTo(100_000);
+        assertThat(config.feedback().indexRows()).isEqualTo(1_000_000);
+        assertThat(config.feedback().indexAge()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.feedback().maxBatch()).isEqualTo(1_000);
+        assertThat(config.feedback().reviewBuffer()).isEqualTo(10_000);
         assertThat(ConfigLoader.load(home, Map.of("STEWARD_JOBS_TRAINING_ISOLATION", "none"), Map.of()).jobs().isolateTraining()).isFalse();
         assertThatThrownBy(() -> ConfigLoader.load(home, Map.of(), Map.of("jobs.training-isolation", "thread")))
                 .hasMessageContaining("must be process");

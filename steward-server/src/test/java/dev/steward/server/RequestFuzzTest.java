@@ -122,7 +122,7 @@ class RequestFuzzTest {
 
     /**
      * An experiment with a run (metrics, params, tags, an artifact, an MLflow model), a registered model with a version of that
-     * model and an alias, a deployment of that version, a blob, a dataset version with a validation report, a job and a spare token.
+     * model and an alias, a deployment of it, a blob, a dataset version with a validation report, a job and a spare token.
      */
     private void seed() throws IOException {
         String experiment = created(send("POST", "/api/v1/experiments", "application/json", bytes("{\"name\": \"fuzz\"}"))).get("id").asText();
@@ -144,8 +144,9 @@ class RequestFuzzTest {
                 + "\"}")));
         ok(send("POST", "/api/2.0/mlflow/registered-models/alias", "application/json", bytes("{\"name\": \"fuzz\", \"alias\":"
                 + " \"champion\", \"version\": \"1\"}")));
-        created(send("POST", "/api/v1/deployments", "application/json", bytes("{\"name\": \"fuzz\", \"model\": \"models:/fuzz/1\","
-                + " \"override_reason\": \"a deployment for the fuzzer\"}")));
+        // A deployment of that version, so that the deployment, feedback and review routes get past their lookups.
+        ok(send("POST", "/api/v1/models/fuzz/versions/1/promote", "application/json", bytes("{\"environment\": \"production\"}")));
+        created(send("POST", "/api/v1/deployments", "application/json", bytes("{\"name\": \"fuzz\", \"model\": \"models:/fuzz/1\"}")));
         String blob = created(send("PUT", "/api/v1/artifacts", "application/octet-stream", bytes("seed blob"))).get("sha256").asText();
         byte[] penguins;
         try (InputStream in = RequestFuzzTest.class.getResourceAsStream("/data/penguins.csv")) {

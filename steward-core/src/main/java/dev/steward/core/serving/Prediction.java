@@ -38,15 +38,18 @@ public record Prediction(String requestId, String deployment, int revision, Stri
     /**
      * A classifier's answer by row.
      *
-     * @param labels the predicted class; on an abstained row the fallback label, or {@code null} when there is none
+     * @param labels the answer: the predicted class; on an abstained row the fallback label, or {@code null} when there is none
+     * @param predicted the class the model predicted, abstained or not
      * @param probabilities row-major, {@code rows x classes.size()}, in the order of {@code classes}
      * @param confidence the top class probability of each row
      * @param abstained whether the row fell below the deployment's confidence threshold
      */
-    public record Classification(List<String> classes, String[] labels, double[] probabilities, double[] confidence, boolean[] abstained) {
+    public record Classification(List<String> classes, String[] labels, String[] predicted, double[] probabilities, double[] confidence,
+            boolean[] abstained) {
         public Classification {
             classes = List.copyOf(classes);
             requireNonNull(labels, "labels is null");
+            requireNonNull(predicted, "predicted is null");
             requireNonNull(probabilities, "probabilities is null");
             requireNonNull(confidence, "confidence is null");
             requireNonNull(abstained, "abstained is null");

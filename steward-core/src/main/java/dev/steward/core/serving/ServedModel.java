@@ -407,6 +407,7 @@ final class ServedModel {
         }
         Tensor label = labelOutput.map(outputs::get).orElse(null);
         String[] labels = new String[rows];
+        String[] predicted = new String[rows];
         double[] confidence = new double[rows];
         boolean[] abstained = new boolean[rows];
         for (int r = 0; r < rows; r++) {
@@ -418,15 +419,14 @@ final class ServedModel {
             }
             confidence[r] = p[r * k + best];
             abstained[r] = threshold.isPresent() && !(confidence[r] >= threshold.get().minConfidence());
-            if (abstained[r]) {
-                labels[r] = threshold.get().fallbackLabel().orElse(null);
-            } else if (label == null) {
-                labels[r] = classes.get(best);
+            if (label == null) {
+                predicted[r] = classes.get(best);
             } else {
-                labels[r] = label.datatype() == Datatype.BYTES ? label.strings()[r] : Long.toString((long) label.number(r));
+                predicted[r] = label.datatype() == Datatype.BYTES ? label.strings()[r] : Long.toString((long) label.number(r));
             }
+            labels[r] = abstained[r] ? threshold.get().fallbackLabel().orElse(null) : predicted[r];
         }
-        return new Prediction.Classification(classes, labels, p, confidence, abstained);
+        return new Prediction.Classification(classes, labels, predicted, p, confidence, abstained);
     }
 
     /** A regression model's prediction of each row. */

@@ -51,6 +51,8 @@ public final class ServingEngine implements AutoCloseable {
     private final ModelSource source;
     private final ModelRuntime runtime;
     private final RequestLog log;
+    private final PredictionRecorder recorder;
+    private final ReviewQueue reviews;
     private final ServingMetrics metrics;
     private final TokenBuckets buckets = new TokenBuckets();
     private final Thread loader;
@@ -66,11 +68,19 @@ public final class ServingEngine implements AutoCloseable {
     /** What requests route by: read without locking. */
     private volatile Map<String, Live> published = Map.of();
 
-    public ServingEngine(DeploymentDirectory directory, ModelSource source, ModelRuntime runtime, RequestLog log, ServingMetrics metrics) {
+    /**
+     * @param log where every request and its answer (or error) goes
+     * @param recorder where every answered classification or regression goes, for feedback to join
+     * @param reviews where classifications answered as abstained go, for people to label
+     */
+    public ServingEngine(DeploymentDirectory directory, ModelSource source, ModelRuntime runtime, RequestLog log, PredictionRecorder recorder,
+            ReviewQueue reviews, ServingMetrics metrics) {
         this.directory = requireNonNull(directory, "directory is null");
         this.source = requireNonNull(source, "source is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
         this.log = requireNonNull(log, "log is null");
+        this.recorder = requireNonNull(recorder, "recorder is null");
+        this.reviews = requireNonNull(reviews, "reviews is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.loader = new Thread(this::load, "steward-serving-loader");
         loader.setDaemon(true);
@@ -576,7 +586,29 @@ public final class ServingEngine implements AutoCloseable {
         lane.meters.answered(request.protocol(), rows, nanos);
         log.offer(new LoggedRequest(request.requestId(), state.name(), state.revision(), lane.key.model(), lane.key.version(), arm,
                 request.caller(), request.protocol(), request.receivedAtMillis(), nanos, rows, decoded.inputs(), outputs, Optional.empty()));
+        record(prediction, threshold.isPresent(), decoded.inputs());
         return prediction;
+    }
+
+    /** Hands an answer to the feedback index and its abstained rows to the review queue. */
+    private void record(Prediction prediction, boolean threshold, List<Tensor> inputs) {
+        long now = System.currentTimeMillis();
+        RecordedPrediction recorded;
+        if (prediction.classification().isPresent()) {
+            Prediction.Classification c = prediction.classification().get();
+            recorded = RecordedPrediction.classification(prediction.requestId(), prediction.deployment(), prediction.revision(), prediction.model(),
+                    prediction.version(), prediction.arm(), c.predicted(), c.confidence(), threshold ? c.abstained() : new boolean[0], now);
+        } else if (prediction.values().isPresent()) {
+            recorded = RecordedPrediction.regression(prediction.requestId(), prediction.deployment(), prediction.revision(), prediction.model(),
+                    prediction.version(), prediction.arm(), prediction.values().get(), now);
+        } else {
+            // An OIP request that asked for neither the probabilities nor the prediction: nothing feedback could be joined to.
+            return;
+        }
+        recorder.record(recorded);
+        if (recorded.anyAbstained()) {
+            reviews.offer(recorded, inputs);
+        }
     }
 
     /** Under a threshold: a BYTES label output carries the fallback label (or "") on abstained rows, and an output says which rows abstained. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.steward.spi.ErrorCode;
 import dev.steward.spi.StewardException;
+import dev.steward.spi.serving.Tensor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,11 +26,17 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The engine over an in-memory directory and a runtime written by hand: loading, hot swaps, stops, routing, limits, thresholds and the log. */
+/**
+ * The engine over an in-memory directory and a runtime written by hand: loading, hot swaps, stops,
+ * routing, limits, thresholds, and what it hands to the request log, the feedback index and the
+ * review queue.
+ */
 class ServingEngineTest {
     private final TestDirectory directory = new TestDirectory();
     private final FakeModels models = new FakeModels();
     private final List<LoggedRequest> logged = new CopyOnWriteArrayList<>();
+    private final List<RecordedPrediction> recorded = new CopyOnWriteArrayList<>();
+    private final List<RecordedPrediction> reviewed = new CopyOnWriteArrayList<>();
     private final ServingEngine engine = new ServingEngine(directory, models, models, new RequestLog() {
         @Override
         public boolean offer(LoggedRequest request) {
@@ -48,6 +55,16 @@ class ServingEngineTest {
 
         @Override
         public void close() {
+        }
+    }, recorded::add, new ReviewQueue() {
+        @Override
+        public boolean offer(RecordedPrediction prediction, List<Tensor> inputs) {
+            return reviewed.add(prediction);
+        }
+
+        @Override
+        public long dropped() {
+            return 0;
         }
     }, ServingMetrics.NONE);
     private final ExecutorService pool = Executors.newCachedThreadPool();
@@ -262,8 +279,13 @@ class ServingEngineTest {
                 new Object[] {"red", "blue", null})));
         Prediction.Classification classes = answer.classification().orElseThrow();
         assertThat(classes.labels()).containsExactly("yes", null, "no");
+        assertThat(classes.predicted()).containsExactly("yes", "yes", "no");
         assertThat(classes.abstained()).containsExactly(false, true, false);
         assertThat(classes.confidence()).containsExactly(0.9, 0.6, 0.9);
+        assertThat(recorded).hasSize(1);
+        assertThat(recorded.get(0).labels()).as("feedback joins to what the model predicted").containsExactly("yes", "yes", "no");
+        assertThat(recorded.get(0).abstained()).containsExactly(false, true, false);
+        assertThat(reviewed).as("the abstained row goes to review").containsExactly(recorded.get(0));
         Prediction tensors = engine.predict(new PredictionRequest("falls-back", Optional.empty(), "r", "c", "oip", 0, 10, h -> Optional.empty(),
                 () -> new RequestInput.Tensors(FakeModels.tensors(0.6, "red").tensors(), Optional.of(java.util.Set.of("label")), Map.of())));
         assertThat(tensors.outputs()).containsOnlyKeys("label", Prediction.ABSTAINED);
@@ -316,5 +338,10 @@ class ServingEngineTest {
         assertThat(first.error()).isEmpty();
         assertThat(logged.get(1).error().orElseThrow()).startsWith("bad_input: ").contains("green");
         assertThat(logged.get(2).error().orElseThrow()).isEqualTo("stopped: deployment 'd' is stopped: maintenance");
+        assertThat(recorded).as("only the answer is recorded for feedback").hasSize(1);
+        assertThat(recorded.get(0).requestId()).isEqualTo(answer.requestId());
+        assertThat(recorded.get(0).confidences()).containsExactly(0.9);
+        assertThat(recorded.get(0).abstained()).as("no threshold, no abstained flags").isEmpty();
+        assertThat(reviewed).isEmpty();
     }
 }

@@ -62,6 +62,11 @@ public final class ConfigLoader {
         defaults.put("serving.log-queue", "65536");
         defaults.put("serving.intra-op-threads", "0");
         defaults.put("serving.poll-ms", "250");
+        defaults.put("feedback.index-predictions", "100000");
+        defaults.put("feedback.index-rows", "1000000");
+        defaults.put("feedback.index-hours", "24");
+        defaults.put("feedback.max-batch", "1000");
+        defaults.put("feedback.review-buffer", "10000");
         return defaults;
     }
 
@@ -134,7 +139,10 @@ public final class ConfigLoader {
                 1, 24 * 60)), Duration.ofHours(typed.integer("serving.log-retention-hours", 0, 24 * 365 * 10)),
                 typed.integer("serving.log-queue", 1, 1 << 24), typed.integer("serving.intra-op-threads", 0, 1024),
                 Duration.ofMillis(typed.integer("serving.poll-ms", 10, 60_000)));
-        return new StewardConfig(absoluteHome, server, store, typed.string("artifacts.url"), jobs, webhooks, serving);
+        FeedbackConfig feedback = new FeedbackConfig(typed.integer("feedback.index-predictions", 1, 100_000_000),
+                typed.longValue("feedback.index-rows", 1, 1_000_000_000), Duration.ofHours(typed.integer("feedback.index-hours", 1, 24 * 365)),
+                typed.integer("feedback.max-batch", 1, 100_000), typed.integer("feedback.review-buffer", 1, 1 << 24));
+        return new StewardConfig(absoluteHome, server, store, typed.string("artifacts.url"), jobs, webhooks, serving, feedback);
     }
 
     private static void put(Map<String, String> values, Map<String, String> sources, String key, String value, String source) {

@@ -15,9 +15,10 @@ import java.nio.file.Path;
  * @param jobs the job queue
  * @param webhooks webhook delivery
  * @param serving model serving
+ * @param feedback feedback on predictions and the review queue
  */
 public record StewardConfig(Path home, ServerConfig server, JdbcStoreConfig store, String artifactsUrl, JobsConfig jobs,
-        WebhooksConfig webhooks, ServingConfig serving) {
+        WebhooksConfig webhooks, ServingConfig serving, FeedbackConfig feedback) {
     public StewardConfig {
         requireNonNull(home, "home is null");
         requireNonNull(server, "server is null");
@@ -26,6 +27,7 @@ public record StewardConfig(Path home, ServerConfig server, JdbcStoreConfig stor
         requireNonNull(jobs, "jobs is null");
         requireNonNull(webhooks, "webhooks is null");
         requireNonNull(serving, "serving is null");
+        requireNonNull(feedback, "feedback is null");
     }
 
     /** The file holding the admin token created on first start. */

@@ -108,6 +108,19 @@ class ServingPredictApiTest {
     }
 
     @Test
+    void feedbackJoinsTheAnswerByItsRequestIdAndAnAbstainedRowWaitsForReview() {
+        String answered = json(ok(predict("records-api", ServingFixture.PENGUIN), 200)).get("request_id").asText();
+        String abstained = json(ok(predict("abstaining-api", MISSING), 200)).get("request_id").asText();
+
+        JsonNode joined = json(ok(fixture.http.post("/api/v1/deployments/records-api/feedback", fixture.inference,
+                "{\"feedback\": [{\"request_id\": \"" + answered + "\", \"label\": \"Adelie\"}]}"), 200));
+        assertThat(joined.get("accepted").asInt()).isEqualTo(1);
+        assertThat(joined.get("unknown")).isEmpty();
+        ServingTraffic.awaitQuietly(() -> fixture.http.get("/api/v1/deployments/abstaining-api/reviews", fixture.deployer).body().contains(abstained),
+                "the abstained row in the review queue");
+    }
+
+    @Test
     void aTokenOverItsRateLimitGets429WithRetryAfterWhileOthersAreServed() {
         ok(predict("limited-api", ServingFixture.PENGUIN), 200);
         ok(predict("limited-api", ServingFixture.PENGUIN), 200);

@@ -72,6 +72,16 @@ final class ServingTraffic implements AutoCloseable {
         return count == null ? 0 : count.get();
     }
 
+    /** {@link #await}, for callers that do not declare the interruption. */
+    static void awaitQuietly(BooleanSupplier condition, String what) {
+        try {
+            await(condition, what);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** Waits (polling) until {@code condition} holds; fails after 60 s. */
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

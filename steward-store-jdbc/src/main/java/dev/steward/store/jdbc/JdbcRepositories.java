@@ -7,6 +7,7 @@ import dev.steward.spi.gates.GateRepository;
 import dev.steward.spi.jobs.JobRepository;
 import dev.steward.spi.registry.RegistryRepository;
 import dev.steward.spi.serving.DeploymentRepository;
+import dev.steward.spi.serving.FeedbackRepository;
 import dev.steward.spi.store.AuditRepository;
 import dev.steward.spi.store.TokenRepository;
 import dev.steward.spi.tracking.TrackingRepository;
@@ -27,7 +28,8 @@ final class JdbcRepositories {
             Map.entry(RegistryRepository.class, JdbcRegistryRepository::new),
             Map.entry(WebhookRepository.class, JdbcWebhookRepository::new),
             Map.entry(GateRepository.class, JdbcGateRepository::new),
-            Map.entry(DeploymentRepository.class, JdbcDeploymentRepository::new));
+            Map.entry(DeploymentRepository.class, JdbcDeploymentRepository::new),
+            Map.entry(FeedbackRepository.class, JdbcFeedbackRepository::new));
 
     private JdbcRepositories() {}
 
