@@ -65,6 +65,7 @@ public final class Steward implements AutoCloseable {
     private final DatasetService datasets;
     private final JobService jobs;
     private final OnnxModelRuntime runtime;
+    private final OnnxModelRuntime servingRuntime;
     private final dev.steward.spi.training.Trainer trainer;
     private final ModelEvaluator evaluator;
     private final FeasibilityService feasibility;
@@ -106,6 +107,8 @@ public final class Steward implements AutoCloseable {
         this.trainer = config.jobs().isolateTraining() ? new IsolatedTrainer(IDLE_TRAINING_WORKERS) : new TribuoTrainer();
         TrainJobRunner training = new TrainJobRunner(datasets, trainer);
         this.runtime = new OnnxModelRuntime(0);
+        this.servingRuntime = new OnnxModelRuntime(OnnxModelRuntime.Threads.forServing(config.serving().intraOpThreads(),
+                Runtime.getRuntime().availableProcessors()));
         this.evaluator = new ModelEvaluator(tracking, datasets, artifacts, runtime);
         this.feasibility = new FeasibilityService(tracking, datasets);
         this.importer = new PackageImporter(tracking, artifacts, runtime);
@@ -180,6 +183,11 @@ public final class Steward implements AutoCloseable {
 
     public DatasetService datasets() {
         return datasets;
+    }
+
+    /** The runtime deployments are served on, its threads chosen for serving (see {@code docs/serving.md}). */
+    public OnnxModelRuntime servingRuntime() {
+        return servingRuntime;
     }
 
     /** Evaluation of model packages on dataset versions. */

@@ -3,7 +3,9 @@ package dev.steward.server;
 import static java.util.Objects.requireNonNull;
 
 import dev.steward.core.registry.ModelStages;
+import dev.steward.core.serving.RegistryModelSource;
 import dev.steward.core.serving.RequestLog;
+import dev.steward.core.serving.ServingEngine;
 import dev.steward.core.util.Digests;
 import dev.steward.server.api.ArtifactRoutes;
 import dev.steward.server.api.AuditRoutes;
@@ -19,6 +21,10 @@ import dev.steward.server.http.Route;
 import dev.steward.server.http.Routes;
 import dev.steward.server.mlflow.MlflowRegistryRoutes;
 import dev.steward.server.mlflow.MlflowRoutes;
+import dev.steward.server.serving.OipRoutes;
+import dev.steward.server.serving.PredictRoutes;
+import dev.steward.server.serving.ScoringRoutes;
+import dev.steward.server.serving.ServingMeters;
 import dev.steward.server.api.TrackingRoutes;
 import dev.steward.server.api.DatasetRoutes;
 import dev.steward.server.api.EvaluationRoutes;
@@ -51,13 +57,16 @@ public final class StewardServer implements AutoCloseable {
     private final Steward steward;
     private final HomeLock home;
     private final HttpServer http;
+    private final ServingEngine serving;
     private final Optional<String> createdAdminToken;
     private final JvmGcMetrics gcMetrics;
 
-    private StewardServer(Steward steward, HomeLock home, HttpServer http, Optional<String> createdAdminToken, JvmGcMetrics gcMetrics) {
+    private StewardServer(Steward steward, HomeLock home, HttpServer http, ServingEngine serving, Optional<String> createdAdminToken,
+            JvmGcMetrics gcMetrics) {
         this.steward = steward;
         this.home = home;
         this.http = http;
+        this.serving = serving;
         this.createdAdminToken = createdAdminToken;
         this.gcMetrics = gcMetrics;
     }
@@ -106,6 +115,9 @@ public final class StewardServer implements AutoCloseable {
                 .description("Request-log entries dropped: the queue was full, or they could not be written").register(registry);
 
         Json json = new Json(steward.config().server().maxJsonDepth(), steward.config().server().maxStringLength());
+        ServingEngine serving = new ServingEngine(steward.deployments(), new RegistryModelSource(steward.registry(), steward.artifacts()),
+                steward.servingRuntime(), requestLog, steward.feedback(), steward.reviews(), new ServingMeters(registry));
+        String version = Optional.ofNullable(StewardServer.class.getPackage().getImplementationVersion()).orElse("development");
         List<Routes> resources = List.of(
                 new HealthRoutes(steward.store(), steward.artifacts(), registry, json),
                 new TokenRoutes(steward.tokens(), json),
@@ -125,19 +137,31 @@ public final class StewardServer implements AutoCloseable {
                 new GateRoutes(steward.gates(), steward.registration(), steward.datasets(), json),
                 new DeploymentRoutes(steward.deployments(), json),
                 new FeedbackRoutes(steward.feedback(), json),
-                new ReviewRoutes(steward.reviews(), json));
+                new ReviewRoutes(steward.reviews(), json),
+                new PredictRoutes(serving, json),
+                new ScoringRoutes(serving, json),
+                new OipRoutes(serving, json, version));
         // Deployments are loaded (as they were when the server stopped) before the first request, and the live figures with them.
         steward.deployments().start();
         steward.feedback().start();
         steward.reviews().start();
-        HttpServer http = HttpServer.start(steward.config().server(), json, new Authenticator(steward.tokens()), registry, resources);
-        StewardServer server = new StewardServer(steward, home, http, adminSecret, gcMetrics);
+        // Sessions load in the background; /v2/health/ready says when every served version is warm.
+        serving.start();
+        HttpServer http;
+        try {
+            http = HttpServer.start(steward.config().server(), json, new Authenticator(steward.tokens()), registry, resources);
+        } catch (RuntimeException e) {
+            serving.close();
+            throw e;
+        }
+        StewardServer server = new StewardServer(steward, home, http, serving, adminSecret, gcMetrics);
         try {
             steward.jobs().start(server.uri());
             steward.webhookDispatcher().start();
             home.publish(server.uri());
         } catch (RuntimeException e) {
             http.close();
+            serving.close();
             throw e;
         }
         return server;
@@ -170,11 +194,17 @@ public final class StewardServer implements AutoCloseable {
         return steward;
     }
 
+    /** The engine serving the deployments. */
+    public ServingEngine serving() {
+        return serving;
+    }
+
     /** Stops gracefully: HTTP first (in-flight requests finish), then webhook deliveries, jobs and stores, then the home is released. */
     @Override
     public void close() {
         try {
             http.close();
+            serving.close();
             gcMetrics.close();
         } finally {
             try {

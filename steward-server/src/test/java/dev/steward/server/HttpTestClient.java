@@ -57,7 +57,7 @@ public final class HttpTestClient {
         }
     }
 
-    HttpRequest.Builder builder(String path, String token) {
+    public HttpRequest.Builder builder(String path, String token) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);

@@ -213,6 +213,8 @@ class RequestFuzzTest {
 
     /** What is wrong with a response, or null. */
     private static String problem(HttpResponse<String> response) {
+        // What Jetty refuses while parsing (a NUL in the path) never reaches a route: it has Steward's shape wherever it was sent.
+        boolean oip = response.uri().getPath().startsWith("/v2") && !response.body().contains("refused before it reached Steward");
         String body = response.body();
         if (response.statusCode() >= 500) {
             return "status " + response.statusCode() + ": " + excerpt(body);
@@ -223,7 +225,10 @@ class RequestFuzzTest {
         if (response.statusCode() >= 400) {
             try {
                 JsonNode error = MAPPER.readTree(body);
-                if (error == null || !error.path("error_code").isTextual() || !error.path("message").isTextual()) {
+                if (oip && !(error != null && error.path("error").isTextual())) {
+                    return "status " + response.statusCode() + " without the Open Inference Protocol's error: " + excerpt(body);
+                }
+                if (!oip && (error == null || !error.path("error_code").isTextual() || !error.path("message").isTextual())) {
                     return "status " + response.statusCode() + " without error_code and message: " + excerpt(body);
                 }
             } catch (IOException e) {

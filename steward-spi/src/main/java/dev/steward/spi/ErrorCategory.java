@@ -13,6 +13,8 @@ public enum ErrorCategory {
     CONFLICT,
     /** The request or one of its parts is larger than allowed. */
     TOO_LARGE,
+    /** The request's body is in a format (content type) the endpoint does not read. */
+    UNSUPPORTED_MEDIA_TYPE,
     /** No valid credentials were presented. */
     UNAUTHENTICATED,
     /** Valid credentials without the required role. */

@@ -16,6 +16,7 @@ public enum ErrorCode {
     /** Something the request needs is used up or too small: a test set's step budget, or its labelled rows. */
     RESOURCE_EXHAUSTED(ErrorCategory.CONFLICT),
     REQUEST_TOO_LARGE(ErrorCategory.TOO_LARGE),
+    UNSUPPORTED_MEDIA_TYPE(ErrorCategory.UNSUPPORTED_MEDIA_TYPE),
     UNAUTHENTICATED(ErrorCategory.UNAUTHENTICATED),
     PERMISSION_DENIED(ErrorCategory.FORBIDDEN),
     REQUEST_LIMIT_EXCEEDED(ErrorCategory.RATE_LIMITED),

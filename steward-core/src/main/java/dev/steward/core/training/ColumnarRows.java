@@ -8,14 +8,16 @@ package dev.steward.core.training;
  * Double, Boolean, String, dates and times as ISO text, or null) become numbers and text by
  * {@link #number} and {@link #text}, so that every reader feeds a model the same way.
  */
-public interface ColumnarRows {
+public interface ColumnarRows extends TensorFeed.Columns {
     /** How many rows there are. */
     int rows();
 
     /** A column read as numbers, indexed by row; null for a column not read as numbers. */
+    @Override
     double[] numbers(String column);
 
     /** A column read as text, indexed by row; null for a column not read as text. */
+    @Override
     String[] strings(String column);
 
     /** The number people know the row at {@code index} by (counted from 1 in its dataset version or file), for error messages. */

@@ -90,6 +90,22 @@ public record ModelSignature(Task task, List<Input> inputs, List<Output> outputs
         public long fixedBatch() {
             return Math.max(0, shape[0]);
         }
+
+        /**
+         * The first of {@code values} that is a category unseen in training, when this input
+         * refuses those ({@code unknown_categories: error}); the empty string (missing) is never one.
+         */
+        public Optional<String> unknownCategory(String[] values) {
+            if (refusesUnknownCategories) {
+                Set<String> known = Set.copyOf(categories);
+                for (String value : values) {
+                    if (!value.isEmpty() && !known.contains(value)) {
+                        return Optional.of(value);
+                    }
+                }
+            }
+            return Optional.empty();
+        }
     }
 
     public record Output(String name, Datatype datatype, long[] shape, Optional<Role> role) {

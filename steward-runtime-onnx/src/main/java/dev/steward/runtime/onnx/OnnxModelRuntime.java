@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -38,11 +39,59 @@ public final class OnnxModelRuntime implements ModelRuntime {
     private static final String TENSOR_TYPE_PREFIX = "ONNX_TENSOR_ELEMENT_DATA_TYPE_";
 
     private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
-    private final int threads;
+    private final Threads threads;
+
+    /**
+     * How a session uses threads. ONNX Runtime runs a graph's nodes one after the other
+     * ({@code interOp} 1, its sequential mode) unless {@code interOp} asks for more, and splits one
+     * node's work over {@code intraOp} threads, of which the calling thread is one: with
+     * {@code intraOp} 1 a session starts no thread of its own. Idle pool threads spin for a while
+     * before they sleep unless {@code spinning} is false.
+     *
+     * @param intraOp threads within one node (0: ONNX Runtime's default, one per core)
+     * @param interOp threads across independent nodes (0 or 1: sequential execution)
+     */
+    public record Threads(int intraOp, int interOp, boolean spinning) {
+        /** ONNX Runtime's defaults: a pool of one thread per core, spinning. */
+        public static final Threads DEFAULT = new Threads(0, 0, true);
+
+        public Threads {
+            if (intraOp < 0 || interOp < 0) {
+                throw new IllegalArgumentException("thread counts cannot be negative: intra-op " + intraOp + ", inter-op " + interOp);
+            }
+        }
+
+        /**
+         * The threads of a serving session on a machine of {@code cores} cores, unless
+         * {@code configuredIntraOp} (above 0) says otherwise. A served model answers many small
+         * requests at once, each on its own HTTP thread, and adaptive batching turns bursts into
+         * one call: the cores are kept busy by requests running side by side, not by splitting
+         * one call. So a call runs on its caller's thread alone ({@code intraOp} 1) up to 4
+         * cores; a bigger machine gives each call a quarter of the cores (at most 8), which pays
+         * off for the large batches heavy traffic makes. Pool threads never spin: on a machine
+         * shared with the HTTP threads a spinning thread takes the CPU a request needs.
+         */
+        public static Threads forServing(int configuredIntraOp, int cores) {
+            if (configuredIntraOp < 0 || cores < 1) {
+                throw new IllegalArgumentException("bad serving threads: intra-op " + configuredIntraOp + " on " + cores + " cores");
+            }
+            int intraOp = configuredIntraOp > 0 ? configuredIntraOp : cores <= 4 ? 1 : Math.min(8, cores / 4);
+            return new Threads(intraOp, 1, false);
+        }
+    }
 
     /** {@code threads}: intra-op threads per session (0: ONNX Runtime's default). */
     public OnnxModelRuntime(int threads) {
-        this.threads = threads;
+        this(new Threads(threads, 0, true));
+    }
+
+    public OnnxModelRuntime(Threads threads) {
+        this.threads = Objects.requireNonNull(threads, "threads is null");
+    }
+
+    /** How this runtime's sessions use threads. */
+    public Threads threads() {
+        return threads;
     }
 
     @Override
@@ -54,8 +103,16 @@ public final class OnnxModelRuntime implements ModelRuntime {
     public LoadedModel load(byte[] model) {
         OrtSession session;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            if (threads > 0) {
-                options.setIntraOpNumThreads(threads);
+            if (threads.intraOp() > 0) {
+                options.setIntraOpNumThreads(threads.intraOp());
+            }
+            if (threads.interOp() > 1) {
+                options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.PARALLEL);
+                options.setInterOpNumThreads(threads.interOp());
+            }
+            if (!threads.spinning()) {
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
+                options.addConfigEntry("session.inter_op.allow_spinning", "0");
             }
             session = environment.createSession(model, options);
         } catch (OrtException e) {

@@ -20,6 +20,7 @@ public final class ErrorMapper {
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case TOO_LARGE -> 413;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
             case UNAUTHENTICATED -> 401;
             case FORBIDDEN -> 403;
             case RATE_LIMITED -> 429;
@@ -32,6 +33,19 @@ public final class ErrorMapper {
         return path.startsWith(MLFLOW_PREFIX) || path.startsWith("/ajax-api/2.0/mlflow");
     }
 
+    /** Paths of the Open Inference Protocol, whose clients expect its error shape {@code {"error": ...}}. */
+    public static boolean isOipPath(String path) {
+        return path.equals("/v2") || path.startsWith("/v2/");
+    }
+
+    /** Paths of MLflow's scoring protocol ({@code /deployments/{name}/invocations}), answered in MLflow's error shape. */
+    public static boolean isScoringPath(String path) {
+        return path.startsWith("/deployments/");
+    }
+
+    /** The Open Inference Protocol's error body. */
+    public record OipError(String error) {}
+
     /** The status for an error on the given path: MLflow answers conflicts with 400. */
     public static int status(StewardException e, String path) {
         int status = status(e.code().category());
@@ -41,7 +55,15 @@ public final class ErrorMapper {
         return status;
     }
 
-    public static ErrorBody body(StewardException e, String path) {
+    /** The error body in the shape of the API the path belongs to: Steward's, MLflow's, or the Open Inference Protocol's. */
+    public static Object body(StewardException e, String path) {
+        if (isOipPath(path)) {
+            return new OipError(e.getMessage());
+        }
+        if (isScoringPath(path)) {
+            // MLflow's scoring server calls a request it cannot read BAD_REQUEST.
+            return new ErrorBody(e.code() == ErrorCode.MALFORMED_REQUEST ? "BAD_REQUEST" : e.code().name(), e.getMessage(), null);
+        }
         if (isMlflowPath(path)) {
             return new ErrorBody(e.code().name(), e.getMessage(), null);
         }
@@ -56,6 +78,7 @@ public final class ErrorMapper {
             case 404 -> ErrorCode.ENDPOINT_NOT_FOUND;
             case 405 -> ErrorCode.ENDPOINT_NOT_FOUND;
             case 413 -> ErrorCode.REQUEST_TOO_LARGE;
+            case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
             case 429 -> ErrorCode.REQUEST_LIMIT_EXCEEDED;
             case 503 -> ErrorCode.TEMPORARILY_UNAVAILABLE;
             default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.MALFORMED_REQUEST;

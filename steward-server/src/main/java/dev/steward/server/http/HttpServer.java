@@ -10,7 +10,9 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -22,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    private static final String ERROR_HEADERS = "steward.error-headers";
 
     private final Javalin app;
     private final ServerConfig config;
@@ -80,6 +83,20 @@ public final class HttpServer implements AutoCloseable {
         return app.port();
     }
 
+    /**
+     * Sets a response header that an error answer keeps too (a request id, {@code Retry-After}):
+     * the error mapping drops every other header a handler set.
+     */
+    public static void headerKeptOnError(Context ctx, String name, String value) {
+        ctx.header(name, value);
+        Map<String, String> kept = ctx.attribute(ERROR_HEADERS);
+        if (kept == null) {
+            kept = new LinkedHashMap<>();
+            ctx.attribute(ERROR_HEADERS, kept);
+        }
+        kept.put(name, value);
+    }
+
     /** Every route the resources declared, in declaration order. */
     public List<Route> routes() {
         return routes;
@@ -103,8 +120,12 @@ public final class HttpServer implements AutoCloseable {
             logFailure(ctx.method() + " " + ctx.path() + " failed: " + e.getMessage(), e.getCause());
         }
         if (!ctx.res().isCommitted()) {
-            // Drop headers a handler set for the success it did not reach (length, caching, ETag).
+            // Drop headers a handler set for the success it did not reach (length, caching, ETag), not those meant for errors too.
             ctx.res().reset();
+            Map<String, String> kept = ctx.attribute(ERROR_HEADERS);
+            if (kept != null) {
+                kept.forEach(ctx::header);
+            }
         }
         json.respond(ctx, ErrorMapper.status(e, ctx.path()), ErrorMapper.body(e, ctx.path()));
     }
