@@ -10,6 +10,11 @@ import dev.steward.core.util.Digests;
 import dev.steward.server.api.ArtifactRoutes;
 import dev.steward.server.api.AuditRoutes;
 import dev.steward.server.api.DeploymentRoutes;
+import dev.steward.server.serving.PolicyMeters;
+import dev.steward.server.serving.TrafficRoutes;
+import dev.steward.core.serving.CanaryController;
+import dev.steward.core.serving.LiveTraffic;
+import dev.steward.core.tracking.TrackingService;
 import dev.steward.server.api.FeedbackRoutes;
 import dev.steward.server.api.GateRoutes;
 import dev.steward.server.api.HealthRoutes;
@@ -58,15 +63,20 @@ public final class StewardServer implements AutoCloseable {
     private final HomeLock home;
     private final HttpServer http;
     private final ServingEngine serving;
+    private final CanaryController canaries;
     private final Optional<String> createdAdminToken;
     private final JvmGcMetrics gcMetrics;
 
-    private StewardServer(Steward steward, HomeLock home, HttpServer http, ServingEngine serving, Optional<String> createdAdminToken,
-            JvmGcMetrics gcMetrics) {
+    /** How often canaries and error-rate cut-outs are judged (and the policy gauges refreshed). */
+    private static final java.time.Duration CANARY_TICK = java.time.Duration.ofSeconds(1);
+
+    private StewardServer(Steward steward, HomeLock home, HttpServer http, ServingEngine serving, CanaryController canaries,
+            Optional<String> createdAdminToken, JvmGcMetrics gcMetrics) {
         this.steward = steward;
         this.home = home;
         this.http = http;
         this.serving = serving;
+        this.canaries = canaries;
         this.createdAdminToken = createdAdminToken;
         this.gcMetrics = gcMetrics;
     }
@@ -115,8 +125,20 @@ public final class StewardServer implements AutoCloseable {
                 .description("Request-log entries dropped: the queue was full, or they could not be written").register(registry);
 
         Json json = new Json(steward.config().server().maxJsonDepth(), steward.config().server().maxStringLength());
+        LiveTraffic traffic = new LiveTraffic(java.time.Clock.systemUTC());
         ServingEngine serving = new ServingEngine(steward.deployments(), new RegistryModelSource(steward.registry(), steward.artifacts()),
-                steward.servingRuntime(), requestLog, steward.feedback(), steward.reviews(), new ServingMeters(registry));
+                steward.servingRuntime(), requestLog, steward.feedback(), steward.reviews(), new ServingMeters(registry), traffic);
+        // A tripped cut-out stops its deployment as an emergency stop by the system would (audited, sent to webhooks).
+        serving.onCutout((name, reason) -> steward.deployments().stop(TrackingService.system(), name, "automatic cut-out: " + reason));
+        // Bandits learn from feedback: an explicit reward as given; a label as 1 when the answer was right, else 0.
+        steward.feedback().onFeedback(f -> {
+            double reward = f.reward().isPresent() ? f.reward().getAsDouble() : f.correct().map(c -> c ? 1.0 : 0.0).orElse(Double.NaN);
+            if (Double.isFinite(reward)) {
+                serving.reward(f.deployment(), "models:/" + f.model() + "/" + f.version(), reward);
+            }
+        });
+        CanaryController canaries = new CanaryController(steward.deployments(), traffic, steward.feedback(), java.time.Clock.systemUTC());
+        PolicyMeters policyMeters = new PolicyMeters(registry, steward.deployments(), serving);
         String version = Optional.ofNullable(StewardServer.class.getPackage().getImplementationVersion()).orElse("development");
         List<Routes> resources = List.of(
                 new HealthRoutes(steward.store(), steward.artifacts(), registry, json),
@@ -140,27 +162,31 @@ public final class StewardServer implements AutoCloseable {
                 new ReviewRoutes(steward.reviews(), json),
                 new PredictRoutes(serving, json),
                 new ScoringRoutes(serving, json),
-                new OipRoutes(serving, json, version));
+                new OipRoutes(serving, json, version),
+                new TrafficRoutes(steward.deployments(), serving, json));
         // Deployments are loaded (as they were when the server stopped) before the first request, and the live figures with them.
         steward.deployments().start();
         steward.feedback().start();
         steward.reviews().start();
         // Sessions load in the background; /v2/health/ready says when every served version is warm.
         serving.start();
+        canaries.start(CANARY_TICK, policyMeters::refresh);
         HttpServer http;
         try {
             http = HttpServer.start(steward.config().server(), json, new Authenticator(steward.tokens()), registry, resources);
         } catch (RuntimeException e) {
+            canaries.close();
             serving.close();
             throw e;
         }
-        StewardServer server = new StewardServer(steward, home, http, serving, adminSecret, gcMetrics);
+        StewardServer server = new StewardServer(steward, home, http, serving, canaries, adminSecret, gcMetrics);
         try {
             steward.jobs().start(server.uri());
             steward.webhookDispatcher().start();
             home.publish(server.uri());
         } catch (RuntimeException e) {
             http.close();
+            canaries.close();
             serving.close();
             throw e;
         }
@@ -194,6 +220,11 @@ public final class StewardServer implements AutoCloseable {
         return steward;
     }
 
+    /** Moves canaries along and judges error-rate cut-outs, every second. */
+    public CanaryController canaries() {
+        return canaries;
+    }
+
     /** The engine serving the deployments. */
     public ServingEngine serving() {
         return serving;
@@ -204,6 +235,7 @@ public final class StewardServer implements AutoCloseable {
     public void close() {
         try {
             http.close();
+            canaries.close();
             serving.close();
             gcMetrics.close();
         } finally {

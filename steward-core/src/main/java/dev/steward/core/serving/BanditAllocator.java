@@ -48,6 +48,10 @@ public final class BanditAllocator {
         return arms;
     }
 
+    public DeploymentSpec.Bandit bandit() {
+        return bandit;
+    }
+
     /** The arm (index into {@link #arms()}) the next request goes to. */
     public synchronized int choose() {
         int best;

@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * the candidate is promoted to the only version. Each move is a new revision written through
  * {@link DeploymentService#rollout} (audited, sent to webhooks, seen by every replica); two
  * replicas never both make the same move, as a move applies only to the revision it was decided on.
+ *
+ * <p>The same tick judges each deployment's automatic cut-out on its error rate: over the last
+ * {@code cutout.window} with at least {@code min_requests} requests across its versions, an error
+ * rate above {@code max_error_rate} stops the deployment (as an emergency stop by the system, with
+ * the rule and the figures as its reason; audited and sent to webhooks).
  */
 public final class CanaryController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CanaryController.class);
@@ -83,10 +88,12 @@ public final class CanaryController implements AutoCloseable {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    public void start(Duration tick) {
+    /** Ticks every {@code tick}, running {@code after} after each tick (e.g. gauges of what moved). */
+    public void start(Duration tick, Runnable after) {
         ticker.scheduleWithFixedDelay(() -> {
             try {
                 tick();
+                after.run();
             } catch (RuntimeException e) {
                 LOG.warn("canary tick failed: {}", e.toString());
             }
@@ -101,6 +108,29 @@ public final class CanaryController implements AutoCloseable {
     /** Decides and makes every canary's move once. */
     public void tick() {
         for (DeploymentState state : deployments.current().values()) {
+            if (!state.stopped() && state.spec().cutout().isPresent() && state.spec().cutout().get().maxErrorRate().isPresent()) {
+                DeploymentSpec.Cutout cutout = state.spec().cutout().get();
+                long since = Math.max(state.updatedAt(), clock.millis() - cutout.window().toMillis());
+                long requests = 0;
+                long errors = 0;
+                for (DeploymentSpec.ServedVersion v : state.spec().versions()) {
+                    LiveTraffic.Stats stats = traffic.since(state.name(), v.uri(), since);
+                    requests += stats.requests();
+                    errors += stats.errors();
+                }
+                double max = cutout.maxErrorRate().getAsDouble();
+                if (requests >= cutout.minRequests() && (double) errors / requests > max) {
+                    try {
+                        deployments.stop(TrackingService.system(), state.name(), String.format(Locale.ROOT, "automatic cut-out: error rate %.3f"
+                                + " over %d requests in the last %d s is above %.3f (cutout.max_error_rate)", (double) errors / requests, requests,
+                                cutout.window().toSeconds(), max));
+                        LOG.warn("deployment {} stopped by its automatic cut-out ({} errors in {} requests)", state.name(), errors, requests);
+                    } catch (StewardException e) {
+                        LOG.debug("cut-out of {} not made: {}", state.name(), e.getMessage());
+                    }
+                    continue;
+                }
+            }
             if (state.stopped() || !(state.spec().traffic().orElse(null) instanceof DeploymentSpec.Canary canary)) {
                 continue;
             }

@@ -15,9 +15,10 @@ import java.util.OptionalDouble;
  * @param versions at least one; weights are relative (a single version gets all traffic)
  * @param stickyKey for weighted traffic, the header ({@code header:X-User}) or field that pins a caller to one version
  * @param traffic how traffic moves between versions beyond fixed weights: a canary, a shadow or a bandit (empty: the weights)
+ * @param cutout when the deployment stops itself (the automatic emergency cut-out)
  */
 public record DeploymentSpec(String environment, List<ServedVersion> versions, Optional<String> stickyKey, Batching batching, Limits limits,
-        Optional<Threshold> threshold, Optional<Traffic> traffic) {
+        Optional<Threshold> threshold, Optional<Traffic> traffic, Optional<Cutout> cutout) {
     public DeploymentSpec {
         requireNonNull(environment, "environment is null");
         versions = List.copyOf(versions);
@@ -29,27 +30,47 @@ public record DeploymentSpec(String environment, List<ServedVersion> versions, O
         requireNonNull(limits, "limits is null");
         requireNonNull(threshold, "threshold is null");
         requireNonNull(traffic, "traffic is null");
+        requireNonNull(cutout, "cutout is null");
+    }
+
+    public DeploymentSpec(String environment, List<ServedVersion> versions, Optional<String> stickyKey, Batching batching, Limits limits,
+            Optional<Threshold> threshold, Optional<Traffic> traffic) {
+        this(environment, versions, stickyKey, batching, limits, threshold, traffic, Optional.empty());
     }
 
     /** A spec with fixed weights. */
     public DeploymentSpec(String environment, List<ServedVersion> versions, Optional<String> stickyKey, Batching batching, Limits limits,
             Optional<Threshold> threshold) {
-        this(environment, versions, stickyKey, batching, limits, threshold, Optional.empty());
+        this(environment, versions, stickyKey, batching, limits, threshold, Optional.empty(), Optional.empty());
     }
 
     /** The same spec with other versions (and weights). */
     public DeploymentSpec withVersions(List<ServedVersion> newVersions) {
-        return new DeploymentSpec(environment, newVersions, stickyKey, batching, limits, threshold, traffic);
+        return new DeploymentSpec(environment, newVersions, stickyKey, batching, limits, threshold, traffic, cutout);
     }
 
     /** The same spec with another traffic policy. */
     public DeploymentSpec withTraffic(Optional<Traffic> newTraffic) {
-        return new DeploymentSpec(environment, versions, stickyKey, batching, limits, threshold, newTraffic);
+        return new DeploymentSpec(environment, versions, stickyKey, batching, limits, threshold, newTraffic, cutout);
     }
 
     /** The served version a URI ({@code models:/name/3}) names, if served. */
     public Optional<ServedVersion> version(String uri) {
         return versions.stream().filter(v -> v.uri().equals(uri)).findFirst();
+    }
+
+    /**
+     * The automatic cut-out: the deployment is stopped (as by an emergency stop, with the rule as
+     * its reason, audited, sent to webhooks) when its error rate over the last {@code window}
+     * exceeds {@code maxErrorRate} with at least {@code minRequests} requests, or at once when a
+     * model answers one of {@code forbiddenLabels} (that answer is not returned).
+     */
+    public record Cutout(OptionalDouble maxErrorRate, java.time.Duration window, long minRequests, List<String> forbiddenLabels) {
+        public Cutout {
+            requireNonNull(maxErrorRate, "maxErrorRate is null");
+            requireNonNull(window, "window is null");
+            forbiddenLabels = List.copyOf(forbiddenLabels);
+        }
     }
 
     /** How traffic moves between versions beyond fixed weights. */

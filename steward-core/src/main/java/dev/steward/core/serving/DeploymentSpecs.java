@@ -32,6 +32,7 @@ import java.util.function.BiFunction;
  *            min_requests: 100, guardrails: {max_error_rate: 0.01, max_p99_ms: 50, min_accuracy: 0.9, min_labelled: 50}}
  *   shadow: {primary: models:/penguins/7, shadow: models:/penguins/8, queue: 1000}
  *   bandit: {algorithm: thompson, reward: binary, epsilon: 0.1, discount: 1}
+ * cutout: {max_error_rate: 0.5, window_seconds: 60, min_requests: 20, forbidden_labels: [deny-all]}
  * </pre>
  *
  * Every mistake is an error naming the field ({@code versions[1].weight}). The stored form is
@@ -176,8 +177,32 @@ public final class DeploymentSpecs {
             traffic = Optional.of(traffic(tr, versions, resolver));
             versions = weighted(versions, traffic.get());
         }
+        Optional<DeploymentSpec.Cutout> cutout = Optional.empty();
+        SpecFields c = f.nested("cutout");
+        if (c != null) {
+            OptionalDouble rate = fraction(c, "max_error_rate");
+            long window = c.optionalLong("window_seconds", 1, 24 * 3600).orElse(60L);
+            long minRequests = c.optionalLong("min_requests", 1, 1_000_000_000).orElse(20L);
+            List<String> forbidden = new ArrayList<>();
+            c.optional("forbidden_labels").ifPresent(list -> {
+                if (!list.isArray() || list.size() > 100) {
+                    throw c.invalid("forbidden_labels", "must be a list of at most 100 labels");
+                }
+                for (JsonNode label : list) {
+                    if (!label.isTextual() || label.asText().isEmpty()) {
+                        throw c.invalid("forbidden_labels", "must hold labels (strings)");
+                    }
+                    forbidden.add(label.asText());
+                }
+            });
+            if (rate.isEmpty() && forbidden.isEmpty()) {
+                throw c.invalid("max_error_rate", "a cut-out needs max_error_rate or forbidden_labels");
+            }
+            c.done();
+            cutout = Optional.of(new DeploymentSpec.Cutout(rate, java.time.Duration.ofSeconds(window), minRequests, forbidden));
+        }
         f.done();
-        return new DeploymentSpec(environment, versions, sticky, batching, limits, threshold, traffic);
+        return new DeploymentSpec(environment, versions, sticky, batching, limits, threshold, traffic, cutout);
     }
 
     private static DeploymentSpec.Traffic traffic(SpecFields tr, List<DeploymentSpec.ServedVersion> versions, VersionResolver resolver) {
@@ -341,6 +366,15 @@ public final class DeploymentSpecs {
         spec.threshold().ifPresent(t -> {
             ObjectNode node = root.putObject("threshold").put("min_confidence", t.minConfidence());
             t.fallbackLabel().ifPresent(label -> node.put("fallback_label", label));
+        });
+        spec.cutout().ifPresent(c -> {
+            ObjectNode node = root.putObject("cutout");
+            c.maxErrorRate().ifPresent(r -> node.put("max_error_rate", r));
+            node.put("window_seconds", c.window().toSeconds()).put("min_requests", c.minRequests());
+            if (!c.forbiddenLabels().isEmpty()) {
+                ArrayNode labels = node.putArray("forbidden_labels");
+                c.forbiddenLabels().forEach(labels::add);
+            }
         });
         spec.traffic().ifPresent(traffic -> {
             ObjectNode node = root.putObject("traffic");

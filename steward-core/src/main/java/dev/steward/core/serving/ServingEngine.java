@@ -55,6 +55,8 @@ public final class ServingEngine implements AutoCloseable {
     private final ReviewQueue reviews;
     private final ServingMetrics metrics;
     private final TokenBuckets buckets = new TokenBuckets();
+    private final LiveTraffic traffic;
+    private final TrafficPolicies policies = new TrafficPolicies();
     private final Thread loader;
     /** Guards the fields below it. */
     private final Object lock = new Object();
@@ -75,6 +77,13 @@ public final class ServingEngine implements AutoCloseable {
      */
     public ServingEngine(DeploymentDirectory directory, ModelSource source, ModelRuntime runtime, RequestLog log, PredictionRecorder recorder,
             ReviewQueue reviews, ServingMetrics metrics) {
+        this(directory, source, runtime, log, recorder, reviews, metrics, new LiveTraffic(java.time.Clock.systemUTC()));
+    }
+
+    /** @param traffic where every answer and failure of a served version is counted (canaries and cut-outs judge by it) */
+    public ServingEngine(DeploymentDirectory directory, ModelSource source, ModelRuntime runtime, RequestLog log, PredictionRecorder recorder,
+            ReviewQueue reviews, ServingMetrics metrics, LiveTraffic traffic) {
+        this.traffic = requireNonNull(traffic, "traffic is null");
         this.directory = requireNonNull(directory, "directory is null");
         this.source = requireNonNull(source, "source is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
@@ -242,6 +251,7 @@ public final class ServingEngine implements AutoCloseable {
             }
         }
         published = Collections.unmodifiableMap(next);
+        policies.retain(next.keySet());
         Map<ServedModel, Boolean> used = new IdentityHashMap<>();
         next.values().forEach(live -> live.lanes.forEach(lane -> used.put(lane.model, true)));
         for (Iterator<ServedModel> models = pool.values().iterator(); models.hasNext(); ) {
@@ -476,6 +486,11 @@ public final class ServingEngine implements AutoCloseable {
             if (state.stopped()) {
                 throw stopped(state);
             }
+            Optional<String> trip = policies.tripped(state);
+            if (trip.isPresent()) {
+                throw StewardException.of(ErrorCode.TEMPORARILY_UNAVAILABLE, "deployment '" + state.name() + "' is stopped by its automatic"
+                        + " cut-out: " + trip.get());
+            }
             DeploymentSpec.Limits limits = state.spec().limits();
             if (request.bodyBytes() > limits.maxRequestBytes()) {
                 throw StewardException.of(ErrorCode.REQUEST_TOO_LARGE, "the request has " + request.bodyBytes() + " bytes; deployment '"
@@ -506,18 +521,27 @@ public final class ServingEngine implements AutoCloseable {
                                 + " unpinned traffic (every weight is 0): name a version in the path");
                     }
                     Optional<String> key = stickyKey(live.state.spec(), request, input);
-                    chosen = live.lanes.get(key.isPresent() ? live.split.sticky(key.get()) : live.split.weighted());
-                    arm = key.isPresent() ? "sticky" : "weighted";
+                    if (key.isEmpty() && live.state.spec().traffic().orElse(null) instanceof DeploymentSpec.Bandit bandit && live.lanes.size() > 1) {
+                        BanditAllocator allocator = policies.bandit(state.name(), bandit, live.lanes.stream().map(ServingEngine::uri).toList());
+                        chosen = live.lanes.get(allocator.choose());
+                        arm = "bandit";
+                    } else {
+                        chosen = live.lanes.get(key.isPresent() ? live.split.sticky(key.get()) : live.split.weighted());
+                        arm = key.isPresent() ? "sticky" : live.state.spec().traffic().map(DeploymentSpec.Traffic::kind).orElse("weighted");
+                    }
                 }
                 if (!chosen.model.acquire()) {
                     continue;
                 }
                 lane = chosen;
+                Prediction prediction;
                 try {
-                    return answer(request, live.state, lane, arm, input, start);
+                    prediction = answer(request, live.state, lane, arm, input, start);
                 } finally {
                     lane.model.release();
                 }
+                shadow(live, lane, request, input, prediction);
+                return prediction;
             }
             throw StewardException.of(ErrorCode.TEMPORARILY_UNAVAILABLE, "deployment '" + state.name() + "' is changing versions; retry");
         } catch (StewardException e) {
@@ -534,6 +558,7 @@ public final class ServingEngine implements AutoCloseable {
         long nanos = System.nanoTime() - start;
         if (lane != null) {
             lane.meters.failed(request.protocol(), kind, nanos);
+            traffic.record(state.name(), uri(lane), nanos, true);
         } else {
             metrics.refused(state.name(), request.protocol(), kind);
         }
@@ -580,7 +605,19 @@ public final class ServingEngine implements AutoCloseable {
         if (threshold.isPresent() && classification.isPresent()) {
             abstain(model, outputs, classification.get());
         }
+        if (classification.isPresent() && state.spec().cutout().isPresent() && !state.spec().cutout().get().forbiddenLabels().isEmpty()) {
+            List<String> forbidden = state.spec().cutout().get().forbiddenLabels();
+            for (String label : classification.get().predicted()) {
+                if (forbidden.contains(label)) {
+                    String reason = lane.key + " answered the forbidden label '" + label + "' (cutout.forbidden_labels)";
+                    policies.trip(state, reason);
+                    throw StewardException.of(ErrorCode.TEMPORARILY_UNAVAILABLE, "deployment '" + state.name() + "' is stopped by its automatic"
+                            + " cut-out: " + reason);
+                }
+            }
+        }
         long nanos = System.nanoTime() - start;
+        traffic.record(state.name(), uri(lane), nanos, false);
         Prediction prediction = new Prediction(request.requestId(), state.name(), state.revision(), lane.key.model(), lane.key.version(), lane.label,
                 arm, rows, outputs, classification, values);
         lane.meters.answered(request.protocol(), rows, nanos);
@@ -629,6 +666,103 @@ public final class ServingEngine implements AutoCloseable {
         outputs.put(Prediction.ABSTAINED, Tensor.of(Prediction.ABSTAINED, new long[] {abstained.length}, abstained.clone()));
     }
 
+    private static String uri(Lane lane) {
+        return "models:/" + lane.key.model() + "/" + lane.key.version();
+    }
+
+    /** A copy of the primary's request to the shadow, on the shadow's own thread; its answer is logged and compared, never returned. */
+    private void shadow(Live live, Lane primary, PredictionRequest request, RequestInput input, Prediction answer) {
+        if (!(live.state.spec().traffic().orElse(null) instanceof DeploymentSpec.Shadow shadow) || !uri(primary).equals(shadow.primary())) {
+            return;
+        }
+        Lane lane = live.lanes.stream().filter(l -> uri(l).equals(shadow.shadow())).findFirst().orElse(null);
+        if (lane == null) {
+            return;
+        }
+        DeploymentState state = live.state;
+        policies.shadow(state.name(), shadow, () -> {
+            if (!lane.model.acquire()) {
+                return;
+            }
+            long start = System.nanoTime();
+            try {
+                int maxRows = state.spec().limits().maxRows();
+                ServedModel.Decoded decoded = input instanceof RequestInput.Tensors tensors ? lane.model.decode(tensors, maxRows)
+                        : lane.model.decode((RequestInput.Table) input, maxRows);
+                Set<String> computed = new LinkedHashSet<>(decoded.outputs());
+                computed.addAll(lane.model.roleOutputs);
+                Map<String, Tensor> outputs = lane.batcher.run(decoded.inputs(), decoded.rows(), computed);
+                long nanos = System.nanoTime() - start;
+                traffic.record(state.name(), uri(lane), nanos, false);
+                if (answer.classification().isPresent() && lane.model.probabilitiesOutput.isPresent()
+                        && outputs.containsKey(lane.model.probabilitiesOutput.get())) {
+                    Prediction.Classification mine = lane.model.classify(outputs, decoded.rows(), Optional.empty());
+                    Prediction.Classification theirs = answer.classification().get();
+                    long rows = Math.min(mine.predicted().length, theirs.predicted().length);
+                    long agreed = 0;
+                    double gap = 0;
+                    for (int i = 0; i < rows; i++) {
+                        if (mine.predicted()[i].equals(theirs.predicted()[i])) {
+                            agreed++;
+                        }
+                        gap += Math.abs(mine.confidence()[i] - theirs.confidence()[i]);
+                    }
+                    policies.compared(state.name(), rows, agreed, gap);
+                }
+                log.offer(new LoggedRequest(request.requestId(), state.name(), state.revision(), lane.key.model(), lane.key.version(), "shadow",
+                        request.caller(), request.protocol(), request.receivedAtMillis(), nanos, decoded.rows(), decoded.inputs(), outputs,
+                        Optional.empty()));
+            } catch (RuntimeException e) {
+                policies.shadowFailed(state.name());
+                traffic.record(state.name(), uri(lane), System.nanoTime() - start, true);
+                log.offer(new LoggedRequest(request.requestId(), state.name(), state.revision(), lane.key.model(), lane.key.version(), "shadow",
+                        request.caller(), request.protocol(), request.receivedAtMillis(), System.nanoTime() - start, 0, List.of(), Map.of(),
+                        Optional.of("shadow: " + e.getMessage())));
+            } finally {
+                lane.model.release();
+            }
+        });
+    }
+
+    /** The per-second figures of every served version (what canaries and cut-outs judge by). */
+    public LiveTraffic traffic() {
+        return traffic;
+    }
+
+    /** A reward for a version of a deployment, from feedback: bandits learn from it. */
+    public void reward(String deployment, String versionUri, double reward) {
+        policies.reward(deployment, versionUri, reward);
+    }
+
+    /** A bandit deployment's arms as they stand: evidence, mean reward, share of requests. */
+    public List<BanditAllocator.Arm> bandit(String deployment) {
+        return policies.bandit(deployment).map(BanditAllocator::posterior).orElse(List.of());
+    }
+
+    /** What a shadow deployment's shadow did so far: copies, drops, failures, agreement with the primary. */
+    public Optional<ShadowFigures> shadow(String deployment) {
+        return policies.shadowStats(deployment).map(s -> new ShadowFigures(s.primary(), s.shadow(), s.copied(), s.dropped(), s.failed(),
+                s.rowsCompared(), s.rowsAgreed(), s.agreement(), s.meanConfidenceGap()));
+    }
+
+    /** A shadow's figures, as the API shows them. */
+    public record ShadowFigures(String primary, String shadow, long copied, long dropped, long failed, long rowsCompared, long rowsAgreed,
+            double agreement, double meanConfidenceGap) {
+    }
+
+    /** Where a tripped cut-out asks for its deployment to be stopped (the server: the deployment service's stop, as the system). */
+    public void onCutout(java.util.function.BiConsumer<String, String> stop) {
+        policies.onTrip(stop);
+    }
+
+    /** Trips a deployment's automatic cut-out (an error-rate rule judged elsewhere): refused here at once, stopped by {@link #onCutout}. */
+    public void trip(String deployment, String reason) {
+        DeploymentState state = directory.current().get(deployment);
+        if (state != null && !state.stopped()) {
+            policies.trip(state, reason);
+        }
+    }
+
     /** Stops following the directory and lets go of every session (each closes when its last call returns). */
     @Override
     public void close() {
@@ -650,5 +784,6 @@ public final class ServingEngine implements AutoCloseable {
             pool.values().forEach(ServedModel::release);
             pool.clear();
         }
+        policies.close();
     }
 }
