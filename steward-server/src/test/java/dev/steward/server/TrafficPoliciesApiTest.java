@@ -127,6 +127,28 @@ class TrafficPoliciesApiTest {
         assertThat(traffic.at("/shadow/copied").asLong()).isEqualTo(30);
         assertThat(traffic.at("/shadow/agreement").asDouble()).as("a model of shuffled labels mostly disagrees").isLessThan(0.9);
         assertThat(traffic.get("policy").asText()).isEqualTo("shadow");
+        // The shadow's answers are in the request log beside the primary's.
+        dev.steward.core.serving.log.RequestLogReader log = new dev.steward.core.serving.log.RequestLogReader(
+                server.steward().config().serving().logDirectory());
+        poll(() -> {
+            java.util.concurrent.atomic.AtomicLong shadows = new java.util.concurrent.atomic.AtomicLong();
+            log.read("shadowed", e -> {
+                if (e.arm().equals("shadow")) {
+                    shadows.incrementAndGet();
+                }
+            });
+            return com.fasterxml.jackson.databind.node.LongNode.valueOf(shadows.get());
+        }, n -> n.asLong() == traffic.at("/shadow/rows_compared").asLong());
+
+        // A shadow that fails every request never fails the primary.
+        create("shadow-failing", "{\"versions\": [{\"model\": \"models:/penguins/1\"}, {\"model\": \"models:/penguins/4\","
+                + " \"override_reason\": \"a broken shadow\"}], \"traffic\": {\"shadow\": {\"shadow\": \"models:/penguins/4\"}}}");
+        for (int i = 0; i < 10; i++) {
+            assertThat(predict("shadow-failing", penguins.get(i)).get("version").asInt()).isEqualTo(1);
+        }
+        poll(() -> ok(http.get("/api/v1/deployments/shadow-failing/traffic", bob), 200), t -> t.at("/shadow/failed").asLong()
+                + t.at("/shadow/dropped").asLong() == 10);
+
         // The policy gauges are refreshed every second.
         poll(() -> com.fasterxml.jackson.databind.node.TextNode.valueOf(http.get("/metrics", null).body()),
                 m -> m.asText().contains("steward_shadow_agreement{deployment=\"shadowed\"}"));

@@ -527,7 +527,9 @@ public final class ServingEngine implements AutoCloseable {
                         arm = "bandit";
                     } else {
                         chosen = live.lanes.get(key.isPresent() ? live.split.sticky(key.get()) : live.split.weighted());
-                        arm = key.isPresent() ? "sticky" : live.state.spec().traffic().map(DeploymentSpec.Traffic::kind).orElse("weighted");
+                        // A shadow's copies are logged as "shadow"; the answers a canary's weights route are "canary".
+                        arm = key.isPresent() ? "sticky" : live.state.spec().traffic().orElse(null) instanceof DeploymentSpec.Canary ? "canary"
+                                : "weighted";
                     }
                 }
                 if (!chosen.model.acquire()) {
