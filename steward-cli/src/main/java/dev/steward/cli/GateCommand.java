@@ -2,7 +2,6 @@ package dev.steward.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.steward.client.StewardClientException;
-import dev.steward.spi.StewardException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -172,17 +171,8 @@ final class GateCommand extends CommandGroup {
 
         @Override
         JsonNode request() {
-            int at = testSet.lastIndexOf('@');
-            int version = -1;
-            try {
-                version = at > 0 ? Integer.parseInt(testSet.substring(at + 1)) : -1;
-            } catch (NumberFormatException e) {
-                version = -1;
-            }
-            if (version < 1) {
-                throw StewardException.invalid("test_set", "give the test set as NAME@VERSION, e.g. holdout@2; got '" + testSet + "'");
-            }
-            return client().gateTestSet(testSet.substring(0, at), version);
+            DatasetVersionName name = DatasetVersionName.parse("test_set", "the test set", testSet);
+            return client().gateTestSet(name.name(), name.version());
         }
 
         @Override

@@ -1,13 +1,12 @@
 package dev.steward.cli;
 
+import static dev.steward.cli.TestServer.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -33,8 +32,8 @@ class DeployCommandTest {
     @BeforeAll
     static void start() throws IOException {
         server = TestServer.start(home);
-        String alice = token("alice", "editor");
-        bob = token("bob", "deployer");
+        String alice = server.token("alice", "editor");
+        bob = server.token("bob", "deployer");
         Path penguins = files.resolve("penguins.csv");
         try (InputStream in = DeployCommandTest.class.getResourceAsStream("/data/penguins.csv")) {
             Files.copy(in, penguins);
@@ -55,8 +54,8 @@ class DeployCommandTest {
             Cli train = ok(server.cli("train", spec.toString(), "--wait"));
             Matcher run = Pattern.compile("\\(run (\\w+)\\)").matcher(train.out());
             assertThat(run.find()).as(train.out()).isTrue();
-            ok(as(alice, "models", "register", "penguins", "--run", run.group(1)));
-            ok(as(bob, "models", "promote", "penguins", "--version", Integer.toString(seed), "--to", "production"));
+            ok(server.as(alice, "models", "register", "penguins", "--run", run.group(1)));
+            ok(server.as(bob, "models", "promote", "penguins", "--version", Integer.toString(seed), "--to", "production"));
         }
     }
 
@@ -67,7 +66,7 @@ class DeployCommandTest {
 
     @Test
     void aDeploymentIsCreatedRevisedRestoredStoppedResumedAndDeletedFromTheCommandLine() throws IOException {
-        Cli created = ok(as(bob, "deploy", "create", "penguins-api", "--model", "models:/penguins/1"));
+        Cli created = ok(server.as(bob, "deploy", "create", "penguins-api", "--model", "models:/penguins/1"));
         assertThat(created.out()).contains("created penguins-api", "revision 1", "models:/penguins/1", "100.0%");
         Path spec = Files.writeString(files.resolve("canary.yaml"), """
                 versions:
@@ -75,45 +74,29 @@ class DeployCommandTest {
                   - {model: models:/penguins/2, weight: 10}
                 batching: {max_batch_size: 16, max_wait_ms: 1}
                 """);
-        Cli updated = ok(as(bob, "deploy", "update", "penguins-api", "--spec", spec.toString(), "--reason", "ten percent to version 2"));
+        Cli updated = ok(server.as(bob, "deploy", "update", "penguins-api", "--spec", spec.toString(), "--reason", "ten percent to version 2"));
         assertThat(updated.out()).contains("revision 2", "90.0%", "10.0%");
-        ok(as(bob, "deploy", "restore", "penguins-api", "--revision", "1", "--reason", "back"));
-        Cli history = ok(as(bob, "deploy", "history", "penguins-api"));
+        ok(server.as(bob, "deploy", "restore", "penguins-api", "--revision", "1", "--reason", "back"));
+        Cli history = ok(server.as(bob, "deploy", "history", "penguins-api"));
         assertThat(history.out()).contains("create", "update", "restore of 1", "ten percent to version 2", "penguins/2 w10");
-        Cli stopped = ok(as(bob, "deploy", "stop", "penguins-api", "--emergency", "--reason", "wrong answers"));
+        Cli stopped = ok(server.as(bob, "deploy", "stop", "penguins-api", "--emergency", "--reason", "wrong answers"));
         assertThat(stopped.out()).contains("STOPPED — wrong answers");
-        assertThat(ok(as(bob, "deploy", "list")).out()).contains("penguins-api", "stopped");
-        assertThat(ok(as(bob, "deploy", "resume", "penguins-api")).out()).contains("serving");
-        assertThat(ok(as(bob, "deploy", "show", "penguins-api", "--json")).out()).contains("\"max_batch_size\" : 64");
-        assertThat(ok(as(bob, "deploy", "delete", "penguins-api")).out()).contains("deleted penguins-api");
+        assertThat(ok(server.as(bob, "deploy", "list")).out()).contains("penguins-api", "stopped");
+        assertThat(ok(server.as(bob, "deploy", "resume", "penguins-api")).out()).contains("serving");
+        assertThat(ok(server.as(bob, "deploy", "show", "penguins-api", "--json")).out()).contains("\"max_batch_size\" : 64");
+        assertThat(ok(server.as(bob, "deploy", "delete", "penguins-api")).out()).contains("deleted penguins-api");
     }
 
     @Test
     void mistakesAreTheServersMessageAndANonZeroStatus() {
-        Cli both = as(bob, "deploy", "create", "x", "--model", "models:/penguins/1", "--spec", "s.yaml");
+        Cli both = server.as(bob, "deploy", "create", "x", "--model", "models:/penguins/1", "--spec", "s.yaml");
         assertThat(both.status()).isNotZero();
         assertThat(both.err()).contains("mutually exclusive");
-        Cli unknown = as(bob, "deploy", "create", "x", "--model", "models:/nothing/1");
+        Cli unknown = server.as(bob, "deploy", "create", "x", "--model", "models:/nothing/1");
         assertThat(unknown.status()).isEqualTo(1);
         assertThat(unknown.err()).startsWith("error: ").contains("[model]").doesNotContain("Exception");
-        Cli missing = as(bob, "deploy", "stop", "nothing", "--reason", "r");
+        Cli missing = server.as(bob, "deploy", "stop", "nothing", "--reason", "r");
         assertThat(missing.status()).isEqualTo(1);
         assertThat(missing.err()).contains("no deployment named 'nothing'");
-    }
-
-    private static Cli as(String token, String... args) {
-        List<String> line = new ArrayList<>(List.of(args));
-        line.addAll(List.of("--token", token));
-        return server.cli(line.toArray(String[]::new));
-    }
-
-    private static Cli ok(Cli result) {
-        assertThat(result.status()).as(result.out() + result.err()).isZero();
-        return result;
-    }
-
-    private static String token(String name, String role) {
-        Cli created = ok(server.cli("token", "create", "--name", name, "--role", role));
-        return created.out().lines().skip(1).findFirst().orElseThrow().trim();
     }
 }

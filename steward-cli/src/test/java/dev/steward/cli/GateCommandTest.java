@@ -1,5 +1,6 @@
 package dev.steward.cli;
 
+import static dev.steward.cli.TestServer.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -35,7 +36,7 @@ class GateCommandTest {
     @BeforeAll
     static void start() throws IOException {
         server = TestServer.start(home);
-        alice = token("alice", "editor");
+        alice = server.token("alice", "editor");
         ok(server.cli("data", "import", "signal", csv("signal.csv", 1, 1_500).toString()));
         ok(server.cli("data", "import", "holdout", csv("holdout.csv", 2, 1_500).toString()));
         ok(server.cli("data", "import", "tiny", csv("tiny.csv", 3, 100).toString()));
@@ -50,7 +51,7 @@ class GateCommandTest {
 
     @Test
     void theExitStatusTellsAPipelinePassFailCannotJudgeOrUsage() {
-        Cli size = ok(as(alice, "gate", "size", "n - o > 0.1 +/- 0.1", "--reliability", "0.99", "--adaptivity", "full", "--steps", "32"));
+        Cli size = ok(server.as(alice, "gate", "size", "n - o > 0.1 +/- 0.1", "--reliability", "0.99", "--adaptivity", "full", "--steps", "32"));
         assertThat(size.out()).contains("labelled rows needed: 5496");
 
         Cli pass = check("models:/signal/2", "models:/signal/1", "holdout@1");
@@ -63,15 +64,15 @@ class GateCommandTest {
         Cli small = check("models:/signal/2", "models:/signal/1", "tiny@1");
         assertThat(small.status()).as(small.out() + small.err()).isEqualTo(2);
         assertThat(small.err()).contains("cannot judge: not enough samples").doesNotContain("Exception");
-        Cli unparsable = as(alice, "gate", "check", "--model", "models:/signal/2", "--against", "models:/signal/1", "--condition",
+        Cli unparsable = server.as(alice, "gate", "check", "--model", "models:/signal/2", "--against", "models:/signal/1", "--condition",
                 "n - q > 0.1 +/- 0.1", "--test-set", "holdout@1");
         assertThat(unparsable.status()).isEqualTo(3);
         assertThat(unparsable.err()).contains("character 5").contains("[condition]");
-        Cli missing = as(alice, "gate", "check", "--model", "models:/signal/2", "--test-set", "holdout@1");
+        Cli missing = server.as(alice, "gate", "check", "--model", "models:/signal/2", "--test-set", "holdout@1");
         assertThat(missing.status()).isEqualTo(3);
         assertThat(missing.err()).contains("--condition");
 
-        Cli budget = ok(as(alice, "gate", "test-set", "holdout@1"));
+        Cli budget = ok(server.as(alice, "gate", "test-set", "holdout@1"));
         assertThat(budget.out()).contains("2 of 8 steps spent").contains("models:/signal/2").contains("models:/signal/1");
     }
 
@@ -79,7 +80,7 @@ class GateCommandTest {
         List<String> line = new ArrayList<>(List.of("gate", "check", "--model", model, "--against", against, "--condition", "n - o > 0.1 +/- 0.1",
                 "--reliability", "0.95", "--steps", "8", "--test-set", testSet));
         line.addAll(List.of(more));
-        return as(alice, line.toArray(String[]::new));
+        return server.as(alice, line.toArray(String[]::new));
     }
 
     private static String train(String name, String features, String algorithm, String hyperparameters) throws IOException {
@@ -99,7 +100,7 @@ class GateCommandTest {
     }
 
     private static void register(String runId) {
-        ok(as(alice, "models", "register", "signal", "--run", runId));
+        ok(server.as(alice, "models", "register", "signal", "--run", runId));
     }
 
     /** x1, x2 standard normal; y = a when x1 + 0.6·noise > 0 (x2 is noise). */
@@ -116,21 +117,5 @@ class GateCommandTest {
 
     private static double gaussian(SplittableRandom random) {
         return Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
-    }
-
-    private static Cli as(String token, String... args) {
-        List<String> line = new ArrayList<>(List.of(args));
-        line.addAll(List.of("--token", token));
-        return server.cli(line.toArray(String[]::new));
-    }
-
-    private static Cli ok(Cli result) {
-        assertThat(result.status()).as(result.out() + result.err()).isZero();
-        return result;
-    }
-
-    private static String token(String name, String role) {
-        Cli created = ok(server.cli("token", "create", "--name", name, "--role", role));
-        return created.out().lines().skip(1).findFirst().orElseThrow().trim();
     }
 }

@@ -1,5 +1,6 @@
 package dev.steward.cli;
 
+import static dev.steward.cli.TestServer.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -77,10 +78,5 @@ class GcCommandTest {
         Cli editorCollects = server.cli("gc", "--dry-run", "--token", editor);
         assertThat(editorCollects.status()).isEqualTo(Main.FAILED);
         assertThat(editorCollects.err()).contains("admin", "HTTP 403");
-    }
-
-    private static Cli ok(Cli result) {
-        assertThat(result.status()).as(result.out() + result.err()).isZero();
-        return result;
     }
 }

@@ -1,5 +1,6 @@
 package dev.steward.cli;
 
+import static dev.steward.cli.TestServer.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -41,8 +42,8 @@ class ModelsCommandsTest {
     @BeforeAll
     static void start() throws IOException {
         server = TestServer.start(home);
-        alice = token("alice", "editor");
-        bob = token("bob", "deployer");
+        alice = server.token("alice", "editor");
+        bob = server.token("bob", "deployer");
         Path penguins = files.resolve("penguins.csv");
         try (InputStream in = ModelsCommandsTest.class.getResourceAsStream("/data/penguins.csv")) {
             Files.copy(in, penguins);
@@ -76,7 +77,7 @@ class ModelsCommandsTest {
 
     @Test
     void aTrainedModelIsRegisteredGovernedPromotedRolledBackRevokedDescribedAndTracedThroughTheCommandLine() throws IOException {
-        Cli registered = ok(as(alice, "models", "register", "penguins", "--run", runId, "--description", "a forest", "--tag", "team=birds"));
+        Cli registered = ok(server.as(alice, "models", "register", "penguins", "--run", runId, "--description", "a forest", "--tag", "team=birds"));
         assertThat(registered.out()).contains("registered penguins version 1 (ready, from runs:/" + runId + "/model)",
                 "task multiclass_classification, classes Adelie, Chinstrap, Gentoo");
         Path policy = Files.writeString(files.resolve("policy.yaml"), """
@@ -87,9 +88,9 @@ class ModelsCommandsTest {
                 """);
         assertThat(ok(server.cli("models", "policy", "set", "penguins", "--env", "production", policy.toString())).out())
                 .startsWith("policy of penguins for production, revision 1 (sha256 ");
-        assertThat(ok(as(bob, "models", "policy", "show", "penguins", "--env", "production")).out()).contains("revision 1", "four_eyes: true");
+        assertThat(ok(server.as(bob, "models", "policy", "show", "penguins", "--env", "production")).out()).contains("revision 1", "four_eyes: true");
 
-        Cli refused = as(bob, "models", "promote", "penguins", "--version", "1", "--to", "production");
+        Cli refused = server.as(bob, "models", "promote", "penguins", "--version", "1", "--to", "production");
         assertThat(refused.status()).as(refused.err()).isEqualTo(Main.FAILED);
         assertThat(refused.out()).startsWith("penguins version 1 -> production: NOT PROMOTED, 1 of 5 criteria failed: approvals; report rep_")
                 .contains(", policy revision 1\n")
@@ -97,60 +98,60 @@ class ModelsCommandsTest {
                 .containsPattern("1 approval by deployers, four eyes \\(not the creator or the requester\\)\\s+FAIL\\s+no approval was requested for"
                         + " production\\s+>= 1 approval by deployer, four eyes\\n");
         // The exact commands the registry's own messages tell people to run.
-        assertThat(ok(as(alice, "models", "approve", "penguins", "--version", "1", "--env", "production", "--request")).out())
+        assertThat(ok(server.as(alice, "models", "approve", "penguins", "--version", "1", "--env", "production", "--request")).out())
                 .startsWith("asked for approval of penguins version 1 for production (request ");
-        assertThat(ok(as(bob, "models", "approve", "penguins", "--version", "1", "--env", "production", "--comment", "looks right")).out())
+        assertThat(ok(server.as(bob, "models", "approve", "penguins", "--version", "1", "--env", "production", "--comment", "looks right")).out())
                 .contains("approved penguins version 1 for production as bob (deployer)");
-        Cli promoted = ok(as(bob, "models", "promote", "penguins", "--version", "1", "--to", "production"));
+        Cli promoted = ok(server.as(bob, "models", "promote", "penguins", "--version", "1", "--to", "production"));
         assertThat(promoted.out()).startsWith("penguins version 1 -> production: PROMOTED; report rep_")
                 .containsPattern("CRITERION\\s+PASSED\\s+OBSERVED\\s+EXPECTED\\s+EVIDENCE").doesNotContain("FAIL");
 
-        assertThat(ok(as(alice, "models", "register", "penguins", "--source", "runs:/" + runId + "/model")).out())
+        assertThat(ok(server.as(alice, "models", "register", "penguins", "--source", "runs:/" + runId + "/model")).out())
                 .contains("registered penguins version 2 (ready, from runs:/" + runId + "/model)");
-        ok(as(alice, "models", "register", "penguins", "--run", runId));
-        ok(as(alice, "models", "alias", "penguins", "champion", "--version", "3"));
+        ok(server.as(alice, "models", "register", "penguins", "--run", runId));
+        ok(server.as(alice, "models", "alias", "penguins", "champion", "--version", "3"));
         for (String version : List.of("penguins/1", "models:/penguins/2", "models:/penguins@champion")) {
-            assertThat(ok(as(bob, "models", "promote", version, "--to", "staging")).out()).contains("PROMOTED", "no policy: safety criteria only");
+            assertThat(ok(server.as(bob, "models", "promote", version, "--to", "staging")).out()).contains("PROMOTED", "no policy: safety criteria only");
         }
-        Cli versions = ok(as(bob, "models", "versions", "penguins"));
+        Cli versions = ok(server.as(bob, "models", "versions", "penguins"));
         assertThat(versions.out()).containsPattern("\\n3\\s+ready\\s+staging\\s+champion\\s+runs:/")
                 .containsPattern("\\n1\\s+ready\\s+production\\s+runs:/");
-        assertThat(ok(as(bob, "models", "show", "penguins")).out()).containsPattern("environment production\\s+version 1")
+        assertThat(ok(server.as(bob, "models", "show", "penguins")).out()).containsPattern("environment production\\s+version 1")
                 .containsPattern("environment staging\\s+version 3").containsPattern("alias champion\\s+version 3");
-        assertThat(ok(as(bob, "models", "list")).out()).containsPattern("penguins\\s+production=1, staging=3\\s+champion=3");
+        assertThat(ok(server.as(bob, "models", "list")).out()).containsPattern("penguins\\s+production=1, staging=3\\s+champion=3");
 
-        assertThat(ok(as(bob, "models", "revoke", "penguins", "--version", "2", "--reason", "trained on leaked labels")).out())
+        assertThat(ok(server.as(bob, "models", "revoke", "penguins", "--version", "2", "--reason", "trained on leaked labels")).out())
                 .isEqualTo("revoked penguins version 2: trained on leaked labels\n");
-        assertThat(ok(as(bob, "models", "rollback", "penguins", "--env", "staging", "--reason", "complaints")).out())
+        assertThat(ok(server.as(bob, "models", "rollback", "penguins", "--env", "staging", "--reason", "complaints")).out())
                 .isEqualTo("rolled staging of penguins back from version 3 to version 1; skipped version 2 (revoked: trained on leaked labels)\n");
-        assertThat(ok(as(bob, "models", "versions", "penguins")).out()).containsPattern("\\n2\\s+revoked\\s.*\\s{2}trained on leaked labels\\n");
+        assertThat(ok(server.as(bob, "models", "versions", "penguins")).out()).containsPattern("\\n2\\s+revoked\\s.*\\s{2}trained on leaked labels\\n");
 
-        ok(as(alice, "models", "approve", "penguins", "--version", "3", "--env", "production", "--request"));
-        assertThat(ok(as(bob, "models", "reject", "penguins", "--version", "3", "--env", "production", "--comment", "not before Monday")).out())
+        ok(server.as(alice, "models", "approve", "penguins", "--version", "3", "--env", "production", "--request"));
+        assertThat(ok(server.as(bob, "models", "reject", "penguins", "--version", "3", "--env", "production", "--comment", "not before Monday")).out())
                 .isEqualTo("rejected penguins version 3 for production as bob (deployer): not before Monday\n");
-        Cli blocked = as(bob, "models", "promote", "models:/penguins@champion", "--to", "production");
+        Cli blocked = server.as(bob, "models", "promote", "models:/penguins@champion", "--to", "production");
         assertThat(blocked.status()).isEqualTo(Main.FAILED);
         assertThat(blocked.out()).contains("penguins version 3 -> production: NOT PROMOTED, 1 of 5 criteria failed: approvals;");
-        Cli blockedJson = as(bob, "models", "promote", "penguins/3", "--to", "production", "--json");
+        Cli blockedJson = server.as(bob, "models", "promote", "penguins/3", "--to", "production", "--json");
         assertThat(blockedJson.status()).isEqualTo(Main.FAILED);
         assertThat(blockedJson.out()).contains("\"promoted\" : false", "\"criteria\" : [", "rejected");
 
-        assertThat(ok(as(alice, "models", "update", "penguins", "--version", "1", "--intended-use", "Teaching species identification",
+        assertThat(ok(server.as(alice, "models", "update", "penguins", "--version", "1", "--intended-use", "Teaching species identification",
                 "--limitations", "Three species of one archipelago")).out())
                 .isEqualTo("updated the intended use, limitations of penguins version 1\n");
         Path card = files.resolve("card.html");
-        assertThat(ok(as(bob, "models", "card", "penguins/1", "-o", card.toString())).out())
+        assertThat(ok(server.as(bob, "models", "card", "penguins/1", "-o", card.toString())).out())
                 .startsWith("wrote " + card + " (penguins version 1, html, ");
         assertThat(Files.readString(card)).startsWith("<!DOCTYPE html>").contains("Model card: penguins version 1", "Teaching species identification")
                 .doesNotContain("<script");
-        assertThat(ok(as(bob, "models", "card", "models:/penguins@production", "--format", "markdown")).out())
+        assertThat(ok(server.as(bob, "models", "card", "models:/penguins@production", "--format", "markdown")).out())
                 .startsWith("# Model card: penguins version 1").contains("Three species of one archipelago");
 
         Path suite = Files.writeString(files.resolve("quality.yaml"), "name: quality\nchecks:\n  - check: row_count\n    min: 100\n");
         ok(server.cli("data", "validate", "penguins", "-v", "1", "--suite", suite.toString()));
         ok(server.cli("data", "quarantine", "penguins", "-v", "1", "--reason", "labels under review"));
         ok(server.cli("data", "release", "penguins", "-v", "1", "--reason", "labels checked"));
-        Cli lineage = ok(as(bob, "lineage", "model", "models:/penguins@production"));
+        Cli lineage = ok(server.as(bob, "lineage", "model", "models:/penguins@production"));
         assertThat(lineage.out()).startsWith("penguins version 1: ready, from runs:/" + runId + "/model, registered ")
                 .contains("+-- run " + runId + " (", "|   +-- params: ", "n_trees=20", "|   +-- metrics: ", "accuracy=",
                         "+-- trained on\n|   `-- penguins version 1 (sha256 ", "344 rows, active)\n",
@@ -162,13 +163,13 @@ class ModelsCommandsTest {
                         "+-- promotion reports\n", "production: failed, not promoted, by bob", "production: passed, promoted, by bob",
                         "`-- promotions\n", "promote production: none -> version 1, by bob", "rollback staging: version 3 -> version 1")
                 .doesNotContain("{");
-        assertThat(ok(as(bob, "lineage", "model", "penguins", "--version", "1", "--json")).out()).contains("\"model_version\" : {",
+        assertThat(ok(server.as(bob, "lineage", "model", "penguins", "--version", "1", "--json")).out()).contains("\"model_version\" : {",
                 "\"run_id\" : \"" + runId + "\"");
-        Cli data = ok(as(bob, "lineage", "dataset", "penguins/1"));
+        Cli data = ok(server.as(bob, "lineage", "dataset", "penguins/1"));
         assertThat(data.out()).startsWith("penguins version 1 (sha256 ").contains("+-- runs that read it\n|   `-- " + runId + " (",
                 "`-- model versions that depend on it\n", "penguins version 1: ready, trained on it",
                 "penguins version 2: revoked (trained on leaked labels), trained on it");
-        Cli heldOut = ok(as(bob, "lineage", "dataset", "penguins@2", "--json"));
+        Cli heldOut = ok(server.as(bob, "lineage", "dataset", "penguins@2", "--json"));
         assertThat(heldOut.out()).contains("\"dataset_version\" : {", "\"context\" : \"evaluation\"");
     }
 
@@ -183,10 +184,10 @@ class ModelsCommandsTest {
                  "columns": ["beak_length_mm", "beak_depth_mm", "flipper_length_mm", "body_mass_g"]}]}
                 """);
 
-        Cli noClasses = as(alice, "models", "register", "external", "--onnx", graph.toString(), "--signature", signature.toString());
+        Cli noClasses = server.as(alice, "models", "register", "external", "--onnx", graph.toString(), "--signature", signature.toString());
         assertThat(noClasses.status()).isEqualTo(Main.FAILED);
         assertThat(noClasses.err()).contains("[classes]", "HTTP 400");
-        Cli registered = ok(as(alice, "models", "register", "external", "--onnx", graph.toString(), "--signature", signature.toString(),
+        Cli registered = ok(server.as(alice, "models", "register", "external", "--onnx", graph.toString(), "--signature", signature.toString(),
                 "--classes", "Adelie,Chinstrap,Gentoo", "--target", "species", "--json"));
         assertThat(registered.out()).contains("\"source_kind\" : \"onnx\"", "\"datatype\" : \"FP32\"",
                 "\"classes\" : [ \"Adelie\", \"Chinstrap\", \"Gentoo\" ]");
@@ -194,16 +195,16 @@ class ModelsCommandsTest {
         Cli policy = ok(server.cli("models", "policy", "set", "external", "--env", "staging",
                 Files.writeString(files.resolve("external.json"), "{\"criteria\": [{\"metric\": \"f1_macro >= 0.9 on penguins@2\"}]}").toString()));
         assertThat(policy.out()).contains("revision 1");
-        Cli promoted = ok(as(bob, "models", "promote", "external", "--version", "1", "--to", "staging"));
+        Cli promoted = ok(server.as(bob, "models", "promote", "external", "--version", "1", "--to", "staging"));
         assertThat(promoted.out()).contains("external version 1 -> staging: PROMOTED")
                 .containsPattern("f1_macro >= 0.9 on penguins@2\\s+pass\\s+0\\.9");
-        assertThat(ok(as(bob, "lineage", "model", "external/1")).out()).contains("origin: onnx_upload", "trained on: none")
+        assertThat(ok(server.as(bob, "lineage", "model", "external/1")).out()).contains("origin: onnx_upload", "trained on: none")
                 .doesNotContain("+-- run ");
     }
 
     @Test
     void badInputFailsWithTheServer_sMessageAndAnExitStatusNeverAStackTrace() throws IOException {
-        ok(as(alice, "models", "register", "bad-input", "--run", runId));
+        ok(server.as(alice, "models", "register", "bad-input", "--run", runId));
         Path notJson = Files.writeString(files.resolve("sig.txt"), "classes: [a, b]\n");
         Path vibes = Files.writeString(files.resolve("vibes.yaml"), "criteria:\n  - kind: vibes\n");
         List<Case> cases = List.of(
@@ -239,29 +240,16 @@ class ModelsCommandsTest {
             assertThat(result.status()).as(String.join(" ", c.args()) + ": " + result.err()).isEqualTo(c.status());
             assertThat(result.err()).as(String.join(" ", c.args())).contains(c.message()).doesNotContain("Exception", "\tat ");
         }
-        Cli editorPromotes = as(alice, "models", "promote", "bad-input/1", "--to", "staging");
+        Cli editorPromotes = server.as(alice, "models", "promote", "bad-input/1", "--to", "staging");
         assertThat(editorPromotes.status()).isEqualTo(Main.FAILED);
         assertThat(editorPromotes.err()).contains("HTTP 403");
-        assertThat(ok(as(bob, "models", "versions", "bad-input")).out().lines()).as("nothing but the one version").hasSize(2);
+        assertThat(ok(server.as(bob, "models", "versions", "bad-input")).out().lines()).as("nothing but the one version").hasSize(2);
     }
 
     private record Case(int status, String message, String... args) {}
 
-    private static Cli as(String token, String... args) {
-        List<String> line = new ArrayList<>(List.of(args));
-        line.addAll(List.of("--token", token));
-        return server.cli(line.toArray(String[]::new));
-    }
 
-    private static Cli ok(Cli result) {
-        assertThat(result.status()).as(result.out() + result.err()).isZero();
-        return result;
-    }
 
-    private static String token(String name, String role) {
-        Cli created = ok(server.cli("token", "create", "--name", name, "--role", role));
-        return created.out().lines().skip(1).findFirst().orElseThrow().trim();
-    }
 
     /** Every third penguin (with the header; the file is sorted by species, so every species is there) as an evaluation version. */
     private static Path heldOut(Path penguins) throws IOException {

@@ -1,5 +1,6 @@
 package dev.steward.cli;
 
+import static dev.steward.cli.TestServer.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -222,10 +223,5 @@ class PredictCommandTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static Cli ok(Cli result) {
-        assertThat(result.status()).as(result.out() + result.err()).isZero();
-        return result;
     }
 }

@@ -1,5 +1,6 @@
 package dev.steward.cli;
 
+import static dev.steward.cli.TestServer.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.steward.core.serving.RecordedPrediction;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,9 +36,9 @@ class ReviewCommandTest {
     @BeforeAll
     static void start() throws IOException {
         server = TestServer.start(home);
-        alice = token("alice", "editor");
-        String bob = token("bob", "deployer");
-        app = token("app", "inference");
+        alice = server.token("alice", "editor");
+        String bob = server.token("bob", "deployer");
+        app = server.token("app", "inference");
         Path graph = files.resolve("penguins-linear.onnx");
         try (InputStream in = ReviewCommandTest.class.getResourceAsStream("/model/penguins-linear.onnx")) {
             Files.copy(in, graph);
@@ -47,9 +47,9 @@ class ReviewCommandTest {
                 {"classes": ["Adelie", "Chinstrap", "Gentoo"], "target": "species", "inputs": [{"name": "float_input",
                  "columns": ["beak_length_mm", "beak_depth_mm", "flipper_length_mm", "body_mass_g"]}]}
                 """);
-        ok(as(alice, "models", "register", "linear", "--onnx", graph.toString(), "--signature", signature.toString()));
-        ok(as(bob, "models", "promote", "linear", "--version", "1", "--to", "production"));
-        ok(as(bob, "deploy", "create", "penguins-api", "--model", "models:/linear/1"));
+        ok(server.as(alice, "models", "register", "linear", "--onnx", graph.toString(), "--signature", signature.toString()));
+        ok(server.as(bob, "models", "promote", "linear", "--version", "1", "--to", "production"));
+        ok(server.as(bob, "deploy", "create", "penguins-api", "--model", "models:/linear/1"));
     }
 
     @AfterAll
@@ -70,14 +70,14 @@ class ReviewCommandTest {
         Matcher id = Pattern.compile("rev_[0-9a-f]{16}").matcher(listed.out());
         assertThat(id.find()).as(listed.out()).isTrue();
 
-        Cli wrong = as(alice, "review", "label", id.group(), "Emperor");
+        Cli wrong = server.as(alice, "review", "label", id.group(), "Emperor");
         assertThat(wrong.status()).isEqualTo(1);
         assertThat(wrong.err()).contains("not a class of linear/1", "Adelie, Chinstrap, Gentoo").doesNotContain("Exception");
-        Cli labelled = ok(as(alice, "review", "label", id.group(), "Gentoo"));
+        Cli labelled = ok(server.as(alice, "review", "label", id.group(), "Gentoo"));
         assertThat(labelled.out()).contains("labelled " + id.group() + " as Gentoo (the model predicted Chinstrap)",
                 "counted as feedback for request req-1 row 0");
-        assertThat(ok(as(alice, "review", "list", "penguins-api")).out()).contains("0 open").doesNotContain("req-1");
-        assertThat(ok(as(alice, "review", "list", "penguins-api", "--all")).out()).contains("req-1", "labelled", "Gentoo");
+        assertThat(ok(server.as(alice, "review", "list", "penguins-api")).out()).contains("0 open").doesNotContain("req-1");
+        assertThat(ok(server.as(alice, "review", "list", "penguins-api", "--all")).out()).contains("req-1", "labelled", "Gentoo");
 
         Path feedback = Files.writeString(files.resolve("feedback.jsonl"), """
                 {"request_id": "req-1", "row": 1, "label": "Adelie", "reward": 1}
@@ -85,29 +85,13 @@ class ReviewCommandTest {
 
                 {"request_id": "req-404", "label": "Adelie"}
                 """);
-        Cli sent = ok(as(app, "feedback", "send", "penguins-api", feedback.toString(), "--batch", "2"));
+        Cli sent = ok(server.as(app, "feedback", "send", "penguins-api", feedback.toString(), "--batch", "2"));
         assertThat(sent.out()).contains("accepted 1, duplicates 1, unknown 1", "req-404");
-        Cli shown = ok(as(alice, "feedback", "show", "penguins-api"));
+        Cli shown = ok(server.as(alice, "feedback", "show", "penguins-api"));
         assertThat(shown.out()).containsPattern("linear/1\\s+2\\s+0\\.5000\\s+0\\s+1\\s+1\\.000");
         Path broken = Files.writeString(files.resolve("broken.jsonl"), "{\"request_id\": \"req-1\"\n");
-        Cli bad = as(app, "feedback", "send", "penguins-api", broken.toString());
+        Cli bad = server.as(app, "feedback", "send", "penguins-api", broken.toString());
         assertThat(bad.status()).isEqualTo(1);
         assertThat(bad.err()).contains("line 1 is not a JSON object");
-    }
-
-    private static Cli as(String token, String... args) {
-        List<String> line = new ArrayList<>(List.of(args));
-        line.addAll(List.of("--token", token));
-        return server.cli(line.toArray(String[]::new));
-    }
-
-    private static Cli ok(Cli result) {
-        assertThat(result.status()).as(result.out() + result.err()).isZero();
-        return result;
-    }
-
-    private static String token(String name, String role) {
-        Cli created = ok(server.cli("token", "create", "--name", name, "--role", role));
-        return created.out().lines().skip(1).findFirst().orElseThrow().trim();
     }
 }

@@ -55,6 +55,25 @@ final class TestServer implements AutoCloseable {
         return Cli.run(all.toArray(String[]::new));
     }
 
+    /** Runs a command line as the holder of {@code token}. */
+    Cli as(String token, String... args) {
+        List<String> line = new ArrayList<>(List.of(args));
+        line.addAll(List.of("--token", token));
+        return cli(line.toArray(String[]::new));
+    }
+
+    /** Creates a token through the command line; its secret. */
+    String token(String name, String role) {
+        Cli created = ok(cli("token", "create", "--name", name, "--role", role));
+        return created.out().lines().skip(1).findFirst().orElseThrow().trim();
+    }
+
+    /** A command line that must have succeeded; its output is shown when it did not. */
+    static Cli ok(Cli result) {
+        org.assertj.core.api.Assertions.assertThat(result.status()).as(result.out() + result.err()).isZero();
+        return result;
+    }
+
     /** Runs the command line until its result meets the condition, for up to two minutes; returns that result. */
     Cli await(Predicate<Cli> condition, String... args) throws InterruptedException {
         long deadline = System.nanoTime() + PATIENCE.toNanos();

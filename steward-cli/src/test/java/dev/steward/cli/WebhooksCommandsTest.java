@@ -1,5 +1,6 @@
 package dev.steward.cli;
 
+import static dev.steward.cli.TestServer.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.steward.testing.WebhookReceiver;
@@ -87,10 +88,5 @@ class WebhooksCommandsTest {
         assertThat(unknown.status()).isEqualTo(Main.FAILED);
         assertThat(unknown.err()).contains("wh_0000000000000000", "HTTP 404");
         assertThat(ok(server.cli("webhooks", "list")).out().lines()).as("nothing was created").hasSize((int) webhooks);
-    }
-
-    private static Cli ok(Cli result) {
-        assertThat(result.status()).as(result.out() + result.err()).isZero();
-        return result;
     }
 }

@@ -21,7 +21,7 @@ public final class LiveTraffic {
     private static final double LOG_GROWTH = Math.log(GROWTH);
 
     private final Clock clock;
-    private final Map<String, Version> versions = new ConcurrentHashMap<>();
+    private final Map<String, Counter> versions = new ConcurrentHashMap<>();
 
     public LiveTraffic(Clock clock) {
         this.clock = clock;
@@ -36,13 +36,21 @@ public final class LiveTraffic {
 
     /** Counts one answered (or failed) request of {@code versionUri} in {@code deployment}. */
     public void record(String deployment, String versionUri, long latencyNanos, boolean error) {
-        versions.computeIfAbsent(deployment + " " + versionUri, key -> new Version()).record(clock.millis() / 1000, latencyNanos, error);
+        counter(deployment, versionUri).record(latencyNanos, error);
+    }
+
+    /**
+     * The counter of a version in a deployment, for a caller that counts many requests (the serving
+     * engine keeps one per served version, so that counting costs no lookup on the hot path).
+     */
+    public Counter counter(String deployment, String versionUri) {
+        return versions.computeIfAbsent(deployment + " " + versionUri, key -> new Counter(clock));
     }
 
     /** Requests, errors and p99 latency of a version since {@code sinceMillis} (to the second). */
     public Stats since(String deployment, String versionUri, long sinceMillis) {
-        Version version = versions.get(deployment + " " + versionUri);
-        return version == null ? new Stats(0, 0, 0) : version.since(sinceMillis / 1000, clock.millis() / 1000);
+        Counter counter = versions.get(deployment + " " + versionUri);
+        return counter == null ? new Stats(0, 0, 0) : counter.since(sinceMillis / 1000, clock.millis() / 1000);
     }
 
     /** Forgets a deployment (deleted). */
@@ -63,14 +71,24 @@ public final class LiveTraffic {
         return BASE_MICROS * Math.pow(GROWTH, bucket) / 1_000.0;
     }
 
-    /** A ring of seconds; slot {@code s % SECONDS} holds second {@code s} while {@code seconds[slot] == s}. */
-    private static final class Version {
+    /** One version's figures: a ring of seconds; slot {@code s % SECONDS} holds second {@code s} while {@code seconds[slot] == s}. */
+    public static final class Counter {
+        private final Clock clock;
         private final AtomicLongArray seconds = new AtomicLongArray(SECONDS);
         private final AtomicLongArray requests = new AtomicLongArray(SECONDS);
         private final AtomicLongArray errors = new AtomicLongArray(SECONDS);
         private final AtomicLongArray latencies = new AtomicLongArray(SECONDS * BUCKETS);
 
-        void record(long second, long latencyNanos, boolean error) {
+        private Counter(Clock clock) {
+            this.clock = clock;
+        }
+
+        /** Counts one answered (or failed) request. */
+        public void record(long latencyNanos, boolean error) {
+            record(clock.millis() / 1000, latencyNanos, error);
+        }
+
+        private void record(long second, long latencyNanos, boolean error) {
             int slot = (int) (second % SECONDS);
             long held = seconds.get(slot);
             if (held != second) {

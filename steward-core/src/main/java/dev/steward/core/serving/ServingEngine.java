@@ -99,8 +99,9 @@ public final class ServingEngine implements AutoCloseable {
     }
 
     /** A version of a deployment as requests reach it: its session, its batcher, its meters, the name the protocols give it. */
+    /** A served version of one deployment: its session, batcher, meters, its URI ({@code models:/name/3}) and live counter. */
     private record Lane(VersionKey key, String label, ServedModel model, DeploymentSpec.Batching batching, Batcher batcher,
-            ServingMetrics.Lane meters) {
+            ServingMetrics.Lane meters, String uri, LiveTraffic.Counter live) {
     }
 
     /** A deployment's routing, built from one revision: the loaded versions among its own, and how traffic divides among them. */
@@ -295,7 +296,9 @@ public final class ServingEngine implements AutoCloseable {
                     && l.label.equals(label)).orElse(null);
             if (lane == null) {
                 ServingMetrics.Lane meters = metrics.lane(state.name(), key.model(), key.version());
-                lane = new Lane(key, label, model, batching, new Batcher(model, batching, CORES, meters), meters);
+                String uri = "models:/" + key.model() + "/" + key.version();
+                lane = new Lane(key, label, model, batching, new Batcher(model, batching, CORES, meters), meters, uri,
+                        traffic.counter(state.name(), uri));
             }
             weights[lanes.size()] = served.weight();
             lanes.add(lane);
@@ -522,7 +525,7 @@ public final class ServingEngine implements AutoCloseable {
                     }
                     Optional<String> key = stickyKey(live.state.spec(), request, input);
                     if (key.isEmpty() && live.state.spec().traffic().orElse(null) instanceof DeploymentSpec.Bandit bandit && live.lanes.size() > 1) {
-                        BanditAllocator allocator = policies.bandit(state.name(), bandit, live.lanes.stream().map(ServingEngine::uri).toList());
+                        BanditAllocator allocator = policies.bandit(state.name(), bandit, live.lanes.stream().map(Lane::uri).toList());
                         chosen = live.lanes.get(allocator.choose());
                         arm = "bandit";
                     } else {
@@ -560,7 +563,7 @@ public final class ServingEngine implements AutoCloseable {
         long nanos = System.nanoTime() - start;
         if (lane != null) {
             lane.meters.failed(request.protocol(), kind, nanos);
-            traffic.record(state.name(), uri(lane), nanos, true);
+            lane.live.record(nanos, true);
         } else {
             metrics.refused(state.name(), request.protocol(), kind);
         }
@@ -619,7 +622,7 @@ public final class ServingEngine implements AutoCloseable {
             }
         }
         long nanos = System.nanoTime() - start;
-        traffic.record(state.name(), uri(lane), nanos, false);
+        lane.live.record(nanos, false);
         Prediction prediction = new Prediction(request.requestId(), state.name(), state.revision(), lane.key.model(), lane.key.version(), lane.label,
                 arm, rows, outputs, classification, values);
         lane.meters.answered(request.protocol(), rows, nanos);
@@ -668,16 +671,12 @@ public final class ServingEngine implements AutoCloseable {
         outputs.put(Prediction.ABSTAINED, Tensor.of(Prediction.ABSTAINED, new long[] {abstained.length}, abstained.clone()));
     }
 
-    private static String uri(Lane lane) {
-        return "models:/" + lane.key.model() + "/" + lane.key.version();
-    }
-
     /** A copy of the primary's request to the shadow, on the shadow's own thread; its answer is logged and compared, never returned. */
     private void shadow(Live live, Lane primary, PredictionRequest request, RequestInput input, Prediction answer) {
-        if (!(live.state.spec().traffic().orElse(null) instanceof DeploymentSpec.Shadow shadow) || !uri(primary).equals(shadow.primary())) {
+        if (!(live.state.spec().traffic().orElse(null) instanceof DeploymentSpec.Shadow shadow) || !primary.uri.equals(shadow.primary())) {
             return;
         }
-        Lane lane = live.lanes.stream().filter(l -> uri(l).equals(shadow.shadow())).findFirst().orElse(null);
+        Lane lane = live.lanes.stream().filter(l -> l.uri.equals(shadow.shadow())).findFirst().orElse(null);
         if (lane == null) {
             return;
         }
@@ -695,7 +694,7 @@ public final class ServingEngine implements AutoCloseable {
                 computed.addAll(lane.model.roleOutputs);
                 Map<String, Tensor> outputs = lane.batcher.run(decoded.inputs(), decoded.rows(), computed);
                 long nanos = System.nanoTime() - start;
-                traffic.record(state.name(), uri(lane), nanos, false);
+                lane.live.record(nanos, false);
                 if (answer.classification().isPresent() && lane.model.probabilitiesOutput.isPresent()
                         && outputs.containsKey(lane.model.probabilitiesOutput.get())) {
                     Prediction.Classification mine = lane.model.classify(outputs, decoded.rows(), Optional.empty());
@@ -716,7 +715,7 @@ public final class ServingEngine implements AutoCloseable {
                         Optional.empty()));
             } catch (RuntimeException e) {
                 policies.shadowFailed(state.name());
-                traffic.record(state.name(), uri(lane), System.nanoTime() - start, true);
+                lane.live.record(System.nanoTime() - start, true);
                 log.offer(new LoggedRequest(request.requestId(), state.name(), state.revision(), lane.key.model(), lane.key.version(), "shadow",
                         request.caller(), request.protocol(), request.receivedAtMillis(), System.nanoTime() - start, 0, List.of(), Map.of(),
                         Optional.of("shadow: " + e.getMessage())));
