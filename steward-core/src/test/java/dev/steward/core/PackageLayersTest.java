@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class PackageLayersTest {
     static final List<String> LAYERS = List.of("util", "stats", "eval", "audit", "auth", "tracking", "artifacts", "webhooks", "data", "jobs",
-            "training", "feasibility", "gates", "registry", "serving");
+            "training", "feasibility", "gates", "registry", "serving", "monitoring");
     /** Imports and fully qualified names alike (the package line aside). */
     private static final Pattern USE = Pattern.compile("(?<!package )\\bdev\\.steward\\.core\\.([a-z]+)\\.");
 

@@ -16,10 +16,19 @@ import java.util.Optional;
  * @param caller the token's id (never its secret)
  * @param protocol {@code oip}, {@code mlflow} or {@code native}
  * @param error empty for a success; else the error kind and message
+ * @param scores per-request scores added as the entry is logged (by a {@link RequestLogTap}: {@code outlier}, ...); empty when none
  */
 public record LoggedRequest(String requestId, String deployment, int revision, String model, int version, String arm, String caller,
         String protocol, long receivedAtMillis, long latencyNanos, int rows, List<Tensor> inputs, Map<String, Tensor> outputs,
-        Optional<String> error) {
+        Optional<String> error, Map<String, Double> scores) {
+    /** An entry without scores (what the engine hands over). */
+    public LoggedRequest(String requestId, String deployment, int revision, String model, int version, String arm, String caller,
+            String protocol, long receivedAtMillis, long latencyNanos, int rows, List<Tensor> inputs, Map<String, Tensor> outputs,
+            Optional<String> error) {
+        this(requestId, deployment, revision, model, version, arm, caller, protocol, receivedAtMillis, latencyNanos, rows, inputs, outputs, error,
+                Map.of());
+    }
+
     public LoggedRequest {
         requireNonNull(requestId, "requestId is null");
         requireNonNull(deployment, "deployment is null");
@@ -30,5 +39,12 @@ public record LoggedRequest(String requestId, String deployment, int revision, S
         inputs = List.copyOf(inputs);
         outputs = Map.copyOf(outputs);
         requireNonNull(error, "error is null");
+        scores = Map.copyOf(scores);
+    }
+
+    /** This entry with these scores (replacing any it had). */
+    public LoggedRequest withScores(Map<String, Double> scores) {
+        return new LoggedRequest(requestId, deployment, revision, model, version, arm, caller, protocol, receivedAtMillis, latencyNanos, rows,
+                inputs, outputs, error, scores);
     }
 }

@@ -14,6 +14,14 @@ public interface RequestLog extends AutoCloseable {
     /** Entries waiting to be written. */
     int queued();
 
+    /**
+     * Hands every entry this log writes to {@code tap} from now on (replacing an earlier tap);
+     * false when this log keeps nothing, so there is nothing to tap.
+     */
+    default boolean tap(RequestLogTap tap) {
+        return false;
+    }
+
     /** Flushes what is queued (within a bounded time) and stops. */
     @Override
     void close();

@@ -112,6 +112,20 @@ final class EntryFormat {
         } else {
             g.writeNull();
         }
+        if (!entry.scores().isEmpty()) {
+            // Only when there are some, so that logs without monitoring keep their lines as they were.
+            g.writeObjectFieldStart("scores");
+            for (Map.Entry<String, Double> score : new TreeMap<>(entry.scores()).entrySet()) {
+                g.writeFieldName(score.getKey());
+                double value = score.getValue();
+                if (Double.isFinite(value)) {
+                    g.writeNumber(value);
+                } else {
+                    g.writeString(Double.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+                }
+            }
+            g.writeEndObject();
+        }
         g.writeEndObject();
     }
 
@@ -221,9 +235,27 @@ final class EntryFormat {
             outputs.put(tensor.name(), tensor);
         }
         JsonNode error = n.path("error");
+        Map<String, Double> scores = new TreeMap<>();
+        JsonNode scoreNode = n.path("scores");
+        if (scoreNode.isObject()) {
+            var fields = scoreNode.fields();
+            while (fields.hasNext()) {
+                var score = fields.next();
+                JsonNode v = score.getValue();
+                if (v.isNumber()) {
+                    scores.put(score.getKey(), v.asDouble());
+                } else if (v.isTextual() && (v.asText().equals("NaN") || v.asText().equals("Infinity") || v.asText().equals("-Infinity"))) {
+                    scores.put(score.getKey(), Double.parseDouble(v.asText()));
+                } else {
+                    throw new IOException("score " + score.getKey() + " is not a number");
+                }
+            }
+        } else if (!scoreNode.isMissingNode()) {
+            throw new IOException("scores is not an object");
+        }
         return new LoggedRequest(text(n, "request_id"), text(n, "deployment"), integer(n, "revision"), text(n, "model"), integer(n, "version"),
                 text(n, "arm"), text(n, "caller"), text(n, "protocol"), number(n, "received_ms").asLong(), number(n, "latency_ns").asLong(),
-                integer(n, "rows"), inputs, outputs, error.isTextual() ? Optional.of(error.asText()) : Optional.empty());
+                integer(n, "rows"), inputs, outputs, error.isTextual() ? Optional.of(error.asText()) : Optional.empty(), scores);
     }
 
     private static Tensor tensor(JsonNode t) throws IOException {

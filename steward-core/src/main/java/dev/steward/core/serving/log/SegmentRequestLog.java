@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.steward.core.serving.LoggedRequest;
 import dev.steward.core.serving.RequestLog;
+import dev.steward.core.serving.RequestLogTap;
 import dev.steward.spi.StewardException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -105,6 +106,9 @@ public final class SegmentRequestLog implements RequestLog {
     private final FileChannel lockFile;
     private final FileLock lock;
     private final Thread writer;
+    private volatile RequestLogTap tap = RequestLogTap.NONE;
+    /** Written by the writer thread only. */
+    private long lastTapFailure;
 
     // The writer thread's own state.
     private final EntryFormat format = new EntryFormat();
@@ -285,11 +289,26 @@ public final class SegmentRequestLog implements RequestLog {
         }
     }
 
+    @Override
+    public boolean tap(RequestLogTap tap) {
+        this.tap = requireNonNull(tap, "tap is null");
+        return true;
+    }
+
     private void write(List<LoggedRequest> batch) {
         long now = clock.millis();
+        RequestLogTap tap = this.tap;
+        List<LoggedRequest> written = tap == RequestLogTap.NONE ? null : new ArrayList<>(batch.size());
         for (LoggedRequest entry : batch) {
             if (entry == WAKE) {
                 continue;
+            }
+            if (written != null) {
+                try {
+                    entry = tap.annotate(entry);
+                } catch (RuntimeException e) {
+                    tapFailed(e);
+                }
             }
             ByteSink line;
             try {
@@ -306,12 +325,30 @@ public final class SegmentRequestLog implements RequestLog {
                 continue;
             }
             segment.append(line, entry.receivedAtMillis());
+            if (written != null) {
+                written.add(entry);
+            }
             if (segment.pendingBytes() >= WRITE_CHUNK) {
                 writeOut(segment);
             }
         }
         for (OpenSegment segment : List.copyOf(open.values())) {
             writeOut(segment);
+        }
+        if (written != null && !written.isEmpty()) {
+            try {
+                tap.written(written);
+            } catch (RuntimeException e) {
+                tapFailed(e);
+            }
+        }
+    }
+
+    private void tapFailed(RuntimeException e) {
+        long now = System.nanoTime();
+        if (now - lastTapFailure > FAILURE_LOG_NANOS || lastTapFailure == 0) {
+            lastTapFailure = now;
+            LOG.warn("request log: the monitoring tap failed (entries are still logged): {}", e.toString(), e);
         }
     }
 
