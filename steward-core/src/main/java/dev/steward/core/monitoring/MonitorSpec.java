@@ -106,15 +106,15 @@ public record MonitorSpec(Optional<Reference> reference, Window window, List<Str
         public Drift {
             requireNonNull(correction, "correction is null");
             requireNonNull(psi, "psi is null");
-            probability("drift.alpha", alpha);
+            Checks.probability("drift.alpha", alpha);
             if (largeWindow < 100) {
                 throw StewardException.invalid("drift.large-window", "drift.large-window must be 100 or more, not " + largeWindow);
             }
-            positive("drift.wasserstein", wasserstein);
+            Checks.positive("drift.wasserstein", wasserstein);
             if (!(jensenShannon > 0 && jensenShannon <= 1)) {
                 throw StewardException.invalid("drift.jensen-shannon", "drift.jensen-shannon must lie in (0, 1], not " + jensenShannon);
             }
-            psi.ifPresent(p -> positive("drift.psi", p));
+            psi.ifPresent(p -> Checks.positive("drift.psi", p));
             if (bins < 2 || bins > 1000) {
                 throw StewardException.invalid("drift.bins", "drift.bins must be between 2 and 1000, not " + bins);
             }
@@ -136,7 +136,7 @@ public record MonitorSpec(Optional<Reference> reference, Window window, List<Str
             if (permutations < 20 || permutations > 10_000) {
                 throw StewardException.invalid("multivariate.permutations", "multivariate.permutations must be between 20 and 10000, not " + permutations);
             }
-            probability("multivariate.alpha", alpha);
+            Checks.probability("multivariate.alpha", alpha);
         }
     }
 
@@ -151,7 +151,7 @@ public record MonitorSpec(Optional<Reference> reference, Window window, List<Str
 
         public Outliers {
             requireNonNull(threshold, "threshold is null");
-            threshold.ifPresent(t -> positive("outliers.threshold", t));
+            threshold.ifPresent(t -> Checks.positive("outliers.threshold", t));
         }
     }
 
@@ -220,15 +220,25 @@ public record MonitorSpec(Optional<Reference> reference, Window window, List<Str
         }
     }
 
-    private static void probability(String field, double value) {
-        if (!(value > 0 && value < 1)) {
-            throw StewardException.invalid(field, field + " must lie strictly between 0 and 1, not " + value);
+    /**
+     * The checks the nested records run, in a class of their own: a record that called a static
+     * method of {@code MonitorSpec} would initialise it (and its {@code DEFAULTS}, built from the
+     * records' own defaults) while the record's class is still being initialised.
+     */
+    private static final class Checks {
+        private Checks() {
         }
-    }
 
-    private static void positive(String field, double value) {
-        if (!(value > 0) || !Double.isFinite(value)) {
-            throw StewardException.invalid(field, field + " must be a positive number, not " + value);
+        private static void probability(String field, double value) {
+            if (!(value > 0 && value < 1)) {
+                throw StewardException.invalid(field, field + " must lie strictly between 0 and 1, not " + value);
+            }
+        }
+
+        private static void positive(String field, double value) {
+            if (!(value > 0) || !Double.isFinite(value)) {
+                throw StewardException.invalid(field, field + " must be a positive number, not " + value);
+            }
         }
     }
 }

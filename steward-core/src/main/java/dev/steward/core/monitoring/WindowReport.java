@@ -74,6 +74,18 @@ public record WindowReport(String monitor, int monitorRevision, long window, lon
             current = current.clone();
             requireNonNull(skipped, "skipped is null");
         }
+
+        /** A copy: a report never changes once built. */
+        @Override
+        public double[] reference() {
+            return reference.clone();
+        }
+
+        /** A copy: a report never changes once built. */
+        @Override
+        public double[] current() {
+            return current.clone();
+        }
     }
 
     /** The MMD permutation test on bounded samples of both sides. */
