@@ -60,8 +60,8 @@ public final class MaximumMeanDiscrepancy {
      * rows' pairs (i &lt; j), so that 2σ² is the median squared distance. The median is NumPy's
      * (the mean of the two middle values of an even count). On pools of more than
      * {@link #MEDIAN_PAIRS} pairs it is the median of {@link #MEDIAN_PAIRS} pairs of distinct rows
-     * drawn uniformly with a fixed seed (its rank error is then about 1/√{@value #MEDIAN_PAIRS},
-     * 0.1%), 8 MB of scratch. A zero median (more than half the pairs are duplicates) falls back to
+     * drawn uniformly with a fixed seed (the standard deviation of its rank is then
+     * 0.5/√{@value #MEDIAN_PAIRS}, 0.05%), 8 MB of scratch. A zero median (more than half the pairs are duplicates) falls back to
      * the median of the non-zero squared distances, and when every row is the same to σ = 1.
      */
     public static double medianHeuristic(double[][] x, double[][] y) {
