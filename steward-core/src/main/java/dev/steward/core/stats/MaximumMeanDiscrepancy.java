@@ -123,17 +123,22 @@ public final class MaximumMeanDiscrepancy {
      *     {@code permutations} is not in [1, {@link #MAX_PERMUTATIONS}]
      */
     public static Result test(double[][] x, double[][] y, int permutations, long seed) {
+        check(x, y);
+        checkPermutations(permutations, x.length + y.length);
+        return test(x, y, medianHeuristic(x, y), permutations, seed);
+    }
+
+    /**
+     * As {@link #test(double[][], double[][], int, long)} with a given bandwidth, e.g. one fixed
+     * from the reference alone so that every window is measured with the same kernel.
+     */
+    public static Result test(double[][] x, double[][] y, double bandwidth, int permutations, long seed) {
         int d = check(x, y);
-        if (permutations < 1 || permutations > MAX_PERMUTATIONS) {
-            throw new IllegalArgumentException("permutations must be between 1 and " + MAX_PERMUTATIONS + ", not " + permutations);
-        }
+        checkBandwidth(bandwidth);
+        checkPermutations(permutations, x.length + y.length);
         int n = x.length;
         int m = y.length;
         int rows = n + m;
-        if (rows > MAX_POOLED_ROWS) {
-            throw new IllegalArgumentException("the MMD test takes at most " + MAX_POOLED_ROWS + " pooled rows, not " + rows);
-        }
-        double bandwidth = medianHeuristic(x, y);
         double[][] pooled = pool(x, y);
         float[] matrix = new float[rows * (rows - 1) / 2];
         RowSums sums = kernel(pooled, n, d, bandwidth, matrix);
@@ -343,6 +348,15 @@ public final class MaximumMeanDiscrepancy {
         System.arraycopy(x, 0, pooled, 0, x.length);
         System.arraycopy(y, 0, pooled, x.length, y.length);
         return pooled;
+    }
+
+    private static void checkPermutations(int permutations, int rows) {
+        if (permutations < 1 || permutations > MAX_PERMUTATIONS) {
+            throw new IllegalArgumentException("permutations must be between 1 and " + MAX_PERMUTATIONS + ", not " + permutations);
+        }
+        if (rows > MAX_POOLED_ROWS) {
+            throw new IllegalArgumentException("the MMD test takes at most " + MAX_POOLED_ROWS + " pooled rows, not " + rows);
+        }
     }
 
     private static void checkBandwidth(double bandwidth) {

@@ -47,6 +47,7 @@ class MaximumMeanDiscrepancyTest {
             softly.assertThat(result.statistic()).as(name + " test statistic").isEqualTo(actual);
             softly.assertThat(result.bandwidth()).as(name + " test bandwidth").isEqualTo(bandwidth);
             softly.assertThat(result.permutations()).isEqualTo(50);
+            softly.assertThat(MaximumMeanDiscrepancy.test(x, y, fixed, 50, 7).statistic()).as(name + " test statistic at σ = " + fixed).isEqualTo(actualFixed);
         }
         softly.assertAll();
     }
@@ -174,6 +175,8 @@ class MaximumMeanDiscrepancyTest {
                 .hasMessageContaining("finite");
         assertThatThrownBy(() -> MaximumMeanDiscrepancy.mmd2(two, two, 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bandwidth");
         assertThatThrownBy(() -> MaximumMeanDiscrepancy.test(two, two, 0, 1)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("permutations");
+        assertThatThrownBy(() -> MaximumMeanDiscrepancy.test(two, two, Double.NaN, 10, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bandwidth");
         double[][] many = new double[MaximumMeanDiscrepancy.MAX_POOLED_ROWS][];
         Arrays.fill(many, new double[] {1});
         assertThatThrownBy(() -> MaximumMeanDiscrepancy.test(many, new double[][] {{1}, {2}}, 10, 1)).isInstanceOf(IllegalArgumentException.class)
