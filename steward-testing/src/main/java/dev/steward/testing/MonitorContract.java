@@ -143,14 +143,6 @@ public abstract class MonitorContract {
         assertThat(read((MonitorRepository r) -> r.profile("weather-api", 0))).hasValueSatisfying(bytes -> assertThat(bytes).isEqualTo(profile));
         assertThat(read((MonitorRepository r) -> r.profile("weather-api", 1))).isEmpty();
 
-        boolean updated = write((MonitorRepository r) -> r.updateReport("weather-api", 0, "evaluated", "{\"rebuilt\":true}", "rebuilt"));
-        assertThat(updated).isTrue();
-        assertThat(read((MonitorRepository r) -> r.window("weather-api", 0))).hasValueSatisfying(x -> {
-            assertThat(x.reportJson()).isEqualTo("{\"rebuilt\":true}");
-            assertThat(x.source()).isEqualTo("rebuilt");
-            assertThat(x.closedBy()).isEqualTo("replica-a");
-        });
-        assertThat(write((MonitorRepository r) -> r.updateReport("weather-api", 9, "evaluated", "{}", "live"))).isFalse();
     }
 
     @Test

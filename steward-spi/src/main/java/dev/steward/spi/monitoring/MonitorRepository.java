@@ -44,9 +44,6 @@ public interface MonitorRepository {
      */
     boolean insertWindow(MonitorWindowRecord window, byte[] profile);
 
-    /** Replaces a stored window's report (a rebuild, refreshed labels); false when there is no such window. */
-    boolean updateReport(String deployment, long window, String status, String reportJson, String source);
-
     Optional<MonitorWindowRecord> window(String deployment, long window);
 
     /** A window's profile bytes. */

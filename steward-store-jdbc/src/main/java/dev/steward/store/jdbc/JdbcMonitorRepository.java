@@ -123,14 +123,6 @@ final class JdbcMonitorRepository implements MonitorRepository {
     }
 
     @Override
-    public boolean updateReport(String deployment, long window, String status, String reportJson, String source) {
-        return handle.createUpdate("UPDATE monitor_window SET status = :status, report = :report, source = :source"
-                        + " WHERE deployment = :deployment AND window_number = :window")
-                .bind("status", status).bind("report", reportJson).bind("source", source).bind("deployment", deployment).bind("window", window)
-                .execute() == 1;
-    }
-
-    @Override
     public Optional<MonitorWindowRecord> window(String deployment, long window) {
         return handle.createQuery("SELECT " + WINDOW_COLUMNS + " FROM monitor_window WHERE deployment = :deployment AND window_number = :window")
                 .bind("deployment", deployment).bind("window", window).map(JdbcMonitorRepository::windowRow).findOne();
