@@ -32,6 +32,12 @@ public enum EventType {
     DEPLOYMENT_DELETED("deployment.deleted"),
     DEPLOYMENT_CANARY_PROMOTED("deployment.canary_promoted"),
     DEPLOYMENT_CANARY_ROLLED_BACK("deployment.canary_rolled_back"),
+    MONITOR_CREATED("monitor.created"),
+    MONITOR_UPDATED("monitor.updated"),
+    MONITOR_DELETED("monitor.deleted"),
+    MONITOR_WINDOW_CLOSED("monitor.window_closed"),
+    MONITOR_ALERT_FIRED("monitor.alert_fired"),
+    MONITOR_ALERT_RESOLVED("monitor.alert_resolved"),
     WEBHOOK_PING("webhook.ping");
 
     private final String wireName;

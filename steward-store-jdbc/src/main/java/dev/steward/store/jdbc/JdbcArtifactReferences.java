@@ -18,7 +18,9 @@ final class JdbcArtifactReferences implements ArtifactReferences {
             new String[] {"dataset_version", "sha256"},
             new String[] {"dataset_version", "profile_sha256"},
             new String[] {"model_version", "manifest_sha256"},
-            new String[] {"model_version", "model_digest"});
+            new String[] {"model_version", "model_digest"},
+            new String[] {"monitor", "reference_sha256"},
+            new String[] {"monitor_revision", "reference_sha256"});
     private static final int BATCH = 500;
 
     private final Handle handle;

@@ -5,6 +5,7 @@ import dev.steward.spi.data.DatasetRepository;
 import dev.steward.spi.data.ValidationRepository;
 import dev.steward.spi.gates.GateRepository;
 import dev.steward.spi.jobs.JobRepository;
+import dev.steward.spi.monitoring.MonitorRepository;
 import dev.steward.spi.registry.RegistryRepository;
 import dev.steward.spi.serving.DeploymentRepository;
 import dev.steward.spi.serving.FeedbackRepository;
@@ -29,7 +30,8 @@ final class JdbcRepositories {
             Map.entry(WebhookRepository.class, JdbcWebhookRepository::new),
             Map.entry(GateRepository.class, JdbcGateRepository::new),
             Map.entry(DeploymentRepository.class, JdbcDeploymentRepository::new),
-            Map.entry(FeedbackRepository.class, JdbcFeedbackRepository::new));
+            Map.entry(FeedbackRepository.class, JdbcFeedbackRepository::new),
+            Map.entry(MonitorRepository.class, JdbcMonitorRepository::new));
 
     private JdbcRepositories() {}
 
