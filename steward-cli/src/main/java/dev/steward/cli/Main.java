@@ -31,7 +31,7 @@ public final class Main implements Runnable {
     static final List<Class<?>> COMMANDS = List.of(ServerCommand.class, TokenCommand.class, AuditCommand.class, ExperimentsCommand.class,
             RunsCommand.class, RunCommand.class, DataCommand.class, TrainCommand.class, JobsCommand.class, EvaluateCommand.class,
             FeasibilityCommand.class, PredictCommand.class, GateCommand.class, ModelsCommand.class, DeployCommand.class, ReviewCommand.class,
-            FeedbackCommand.class, LineageCommand.class, WebhooksCommand.class, GcCommand.class,
+            FeedbackCommand.class, MonitorCommand.class, LineageCommand.class, WebhooksCommand.class, GcCommand.class,
             VersionCommand.class, CommandLine.HelpCommand.class);
 
     @Mixin

@@ -463,6 +463,88 @@ public final class StewardClient implements AutoCloseable {
         }
     }
 
+    // ---- monitors ----------------------------------------------------------------------------
+
+    /** Creates the monitor of a deployment from its spec's YAML or JSON text ({@code {}} for the defaults). */
+    public JsonNode createMonitor(String deployment, String specText) {
+        return send(jsonRequest("/api/v1/monitors", "POST", Map.of("deployment", deployment, "spec_text", specText)), JsonNode.class);
+    }
+
+    /** Every monitor: {@code {monitors: [...]}}. */
+    public JsonNode listMonitors() {
+        return send(request("/api/v1/monitors").GET(), JsonNode.class);
+    }
+
+    public JsonNode monitor(String deployment) {
+        return send(request(monitorPath(deployment)).GET(), JsonNode.class);
+    }
+
+    /** A new revision of a deployment's monitor; {@code reason} may be null. */
+    public JsonNode updateMonitor(String deployment, String specText, String reason) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("spec_text", specText);
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        return send(jsonRequest(monitorPath(deployment), "PUT", body), JsonNode.class);
+    }
+
+    public void deleteMonitor(String deployment) {
+        HttpResponse<byte[]> response = exchange(request(monitorPath(deployment)).DELETE().build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() >= 400) {
+            throw error(response.statusCode(), response.body());
+        }
+    }
+
+    public JsonNode monitorHistory(String deployment) {
+        return send(request(monitorPath(deployment) + "/history").GET(), JsonNode.class);
+    }
+
+    /** Evaluates the deployment's open window now: a partial report. */
+    public JsonNode runMonitor(String deployment) {
+        return send(jsonRequest(monitorPath(deployment) + "/run", "POST", Map.of()), JsonNode.class);
+    }
+
+    /** Closed windows, newest first: {@code {windows: [...], next_before}}; {@code before} may be null. */
+    public JsonNode monitorWindows(String deployment, Long before, int maxResults) {
+        return send(request(monitorPath(deployment) + "/windows?max_results=" + maxResults + (before == null ? "" : "&before=" + before)).GET(),
+                JsonNode.class);
+    }
+
+    /** A closed window's report (with the labels that arrived since it closed). */
+    public JsonNode monitorReport(String deployment, long window) {
+        return send(request(monitorPath(deployment) + "/windows/" + window).GET(), JsonNode.class);
+    }
+
+    /** A closed window's self-contained HTML report. */
+    public String monitorReportHtml(String deployment, long window) {
+        try (InputStream page = openStream(monitorPath(deployment) + "/windows/" + window + "/report.html")) {
+            return new String(page.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new StewardClientException(0, "UNREACHABLE", "reading the report of window " + window + " of " + deployment + " failed: " + e,
+                    null, e);
+        }
+    }
+
+    /** A window recomputed from the request log beside its live report: {@code {rows_live, rows_rebuilt, live, rebuilt}}. */
+    public JsonNode rebuildMonitorWindow(String deployment, long window) {
+        return send(jsonRequest(monitorPath(deployment) + "/windows/" + window + "/rebuild", "POST", Map.of()), JsonNode.class);
+    }
+
+    /** Alerts, latest first; {@code deployment} and {@code state} ({@code firing}, {@code resolved}) may be null. */
+    public JsonNode alerts(String deployment, String state, int maxResults) {
+        StringBuilder path = new StringBuilder(deployment == null ? "/api/v1/alerts" : monitorPath(deployment) + "/alerts");
+        path.append("?max_results=").append(maxResults);
+        if (state != null) {
+            path.append("&state=").append(encodeQuery(state));
+        }
+        return send(request(path.toString()).GET(), JsonNode.class);
+    }
+
+    private static String monitorPath(String deployment) {
+        return "/api/v1/monitors/" + encodePath(deployment);
+    }
+
     /**
      * Feedback on a deployment's predictions: each item holds {@code request_id}, optionally
      * {@code row} (default 0), and {@code label} or {@code value} and/or {@code reward}, as the API

@@ -43,6 +43,10 @@ import dev.steward.core.registry.policy.StatisticalCriterion;
 import dev.steward.core.registry.policy.PromotionContext;
 import dev.steward.core.serving.RequestLog;
 import dev.steward.core.serving.log.SegmentRequestLog;
+import dev.steward.core.serving.log.RequestLogReader;
+import dev.steward.core.serving.RegistryModelSource;
+import dev.steward.core.monitoring.LiveMonitorEngine;
+import dev.steward.core.monitoring.MonitorService;
 import dev.steward.server.config.ServingConfig;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,6 +87,8 @@ public final class Steward implements AutoCloseable {
     private final WebhookService webhooks;
     private final WebhookDispatcher webhookDispatcher;
     /** Opened on first use; guarded by {@code this}. */
+    private final LiveMonitorEngine monitorEngine;
+    private final MonitorService monitors;
     private SegmentRequestLog requestLog;
     /** Native memory DuckDB may use while reading one dataset file before it spills to disk. */
     private static final String DATA_MEMORY_LIMIT = "1GB";
@@ -138,6 +144,11 @@ public final class Steward implements AutoCloseable {
         this.deployments = new DeploymentService(store, registry, promotions, audit, webhooks, clock, config.serving().pollInterval());
         this.feedback = new FeedbackService(store, deployments, registry, audit, clock, config.feedback().settings());
         this.reviews = new ReviewService(store, feedback, audit, clock, config.feedback().reviewBuffer());
+        // Monitoring scores and folds entries on the request log's writer thread, and reads references through the evaluation runtime.
+        this.monitorEngine = new LiveMonitorEngine(datasets, deployments, new RegistryModelSource(registry, artifacts), runtime,
+                new RequestLogReader(config.serving().logDirectory()), clock);
+        this.monitors = new MonitorService(store, audit, webhooks, monitorEngine, deployments, registry, tracking, datasets, jobs, artifacts, clock,
+                jobs.owner(), config.serving().pollInterval());
     }
 
     /** Opens the stores named by the configuration (running any pending migrations). */
@@ -223,6 +234,16 @@ public final class Steward implements AutoCloseable {
         return reviews;
     }
 
+    /** Monitors of deployments: windows, reports, alerts and their actions (started by the server). */
+    public MonitorService monitors() {
+        return monitors;
+    }
+
+    /** Monitoring's data path: the request log's tap, windows, evaluation. */
+    public LiveMonitorEngine monitorEngine() {
+        return monitorEngine;
+    }
+
     public GateService gates() {
         return gates;
     }
@@ -282,6 +303,7 @@ public final class Steward implements AutoCloseable {
     @Override
     public void close() {
         try {
+            monitors.close();
             reviews.close();
             deployments.close();
             synchronized (this) {

@@ -10,6 +10,7 @@ import dev.steward.core.util.Digests;
 import dev.steward.server.api.ArtifactRoutes;
 import dev.steward.server.api.AuditRoutes;
 import dev.steward.server.api.DeploymentRoutes;
+import dev.steward.server.api.MonitorRoutes;
 import dev.steward.server.serving.PolicyMeters;
 import dev.steward.server.serving.TrafficRoutes;
 import dev.steward.core.serving.CanaryController;
@@ -69,6 +70,8 @@ public final class StewardServer implements AutoCloseable {
 
     /** How often canaries and error-rate cut-outs are judged (and the policy gauges refreshed). */
     private static final java.time.Duration CANARY_TICK = java.time.Duration.ofSeconds(1);
+    /** How often monitors close due time windows, file waiting labels and look for other replicas' changes. */
+    private static final java.time.Duration MONITOR_TICK = java.time.Duration.ofSeconds(1);
 
     private StewardServer(Steward steward, HomeLock home, HttpServer http, ServingEngine serving, CanaryController canaries,
             Optional<String> createdAdminToken, JvmGcMetrics gcMetrics) {
@@ -119,6 +122,8 @@ public final class StewardServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         RequestLog requestLog = steward.requestLog();
+        // Monitors see every entry as it is written: scored (outliers, kept in the line) and folded into their windows.
+        requestLog.tap(steward.monitorEngine());
         Gauge.builder("steward.request.log.queued", requestLog, RequestLog::queued).description("Request-log entries waiting to be written")
                 .register(registry);
         FunctionCounter.builder("steward.request.log.dropped", requestLog, RequestLog::dropped)
@@ -137,6 +142,7 @@ public final class StewardServer implements AutoCloseable {
                 serving.reward(f.deployment(), "models:/" + f.model() + "/" + f.version(), reward);
             }
         });
+        steward.feedback().onFeedback(steward.monitors()::label);
         CanaryController canaries = new CanaryController(steward.deployments(), traffic, steward.feedback(), java.time.Clock.systemUTC());
         PolicyMeters policyMeters = new PolicyMeters(registry, steward.deployments(), serving);
         String version = Optional.ofNullable(StewardServer.class.getPackage().getImplementationVersion()).orElse("development");
@@ -163,11 +169,13 @@ public final class StewardServer implements AutoCloseable {
                 new PredictRoutes(serving, json),
                 new ScoringRoutes(serving, json),
                 new OipRoutes(serving, json, version),
-                new TrafficRoutes(steward.deployments(), serving, json));
+                new TrafficRoutes(steward.deployments(), serving, json),
+                new MonitorRoutes(steward.monitors(), json));
         // Deployments are loaded (as they were when the server stopped) before the first request, and the live figures with them.
         steward.deployments().start();
         steward.feedback().start();
         steward.reviews().start();
+        steward.monitors().start(MONITOR_TICK);
         // Sessions load in the background; /v2/health/ready says when every served version is warm.
         serving.start();
         canaries.start(CANARY_TICK, policyMeters::refresh);
