@@ -267,12 +267,17 @@ public final class LiveMonitorEngine implements MonitorEngine {
         return reference;
     }
 
+    private record Last(String model, int version, VersionLayout layout) {
+    }
+
     /** An active monitor: its folder, its open window(s), its counters and the layouts of the versions it has seen. */
     private final class Watch {
         final ActiveMonitor monitor;
         final WindowFolder folder;
         final ReentrantLock lock = new ReentrantLock();
         private final Map<String, VersionLayout.Layout> layouts = new ConcurrentHashMap<>();
+        /** The layout asked for last: nearly every entry is of the version before it, and this finds it without building a key. */
+        private volatile Last last;
         // Request windows: the open one. Time windows: the open ones by number, and the next to close.
         private WindowProfile open;
         private final TreeMap<Long, WindowProfile> openByNumber = new TreeMap<>();
@@ -298,6 +303,10 @@ public final class LiveMonitorEngine implements MonitorEngine {
 
         /** The layout of a version's entries (read from its package the first time), or null when its entries cannot be read. */
         VersionLayout layout(String model, int version) {
+            Last seen = last;
+            if (seen != null && seen.version() == version && seen.model().equals(model)) {
+                return seen.layout();
+            }
             String key = ServedVersions.key(model, version);
             VersionLayout.Layout layout = layouts.get(key);
             if (layout == null) {
@@ -307,6 +316,9 @@ public final class LiveMonitorEngine implements MonitorEngine {
                     layout = new VersionLayout.Layout(Optional.empty(), Optional.of("the package of " + key + " cannot be read: " + e.getMessage()));
                 }
                 layouts.put(key, layout);
+            }
+            if (layout.layout().isPresent()) {
+                last = new Last(model, version, layout.layout().get());
             }
             return layout.layout().orElse(null);
         }

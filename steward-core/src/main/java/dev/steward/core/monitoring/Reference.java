@@ -26,7 +26,13 @@ import org.apache.datasketches.kll.KllDoublesSketch;
  * categories), a bounded encoded sample for MMD, and the reference scored through the deployment's
  * primary version: its predicted labels or values, its true labels, and the calibration of its
  * probabilities. Immutable once read; what evaluation needs more than once (sorted samples as
- * {@link ColumnSample}s, sketches of the numbers) is derived on read.
+ * {@link ColumnSample}s, sketches of the numbers) is derived on read. The quantile bins of
+ * {@code drift.bins} are not stored: they are the exact sample's quantiles, taken as a window is
+ * evaluated, so a monitor revision that changes only the bins needs no new reference.
+ *
+ * <p>The sample is drawn with {@code multivariate.seed} (so preparing twice gives the same bytes);
+ * the Mahalanobis model is fitted on the raw numbers, which is the same as on numbers standardised
+ * by the reference (the distance does not change under a change of scale).
  */
 final class Reference {
     static final byte FORMAT = 1;

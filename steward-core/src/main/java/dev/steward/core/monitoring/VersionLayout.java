@@ -96,8 +96,22 @@ final class VersionLayout {
         return key;
     }
 
-    /** The tensor of feature {@code f} among an entry's inputs (in the signature's order, as the engine logs them), or null. */
-    Tensor tensor(List<Tensor> inputs, int f) {
+    /**
+     * The tensor of each feature among an entry's inputs (in the signature's order, as the engine
+     * logs them); null for a feature whose tensor is missing, of another kind, or too short for
+     * the entry's rows, whose values then count as missing.
+     */
+    Tensor[] tensors(List<Tensor> inputs, int rows, boolean[] numeric) {
+        Tensor[] tensors = new Tensor[inputNames.length];
+        for (int f = 0; f < tensors.length; f++) {
+            Tensor t = find(inputs, f);
+            boolean text = t != null && (t.datatype() == Datatype.BYTES || t.datatype() == Datatype.BOOL);
+            tensors[f] = t != null && text != numeric[f] && t.size() >= (long) rows * width[f] ? t : null;
+        }
+        return tensors;
+    }
+
+    private Tensor find(List<Tensor> inputs, int f) {
         int i = inputIndex[f];
         if (i < inputs.size() && inputs.get(i).name().equals(inputNames[f])) {
             return inputs.get(i);

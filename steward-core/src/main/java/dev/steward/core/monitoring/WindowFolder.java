@@ -6,7 +6,6 @@ import dev.steward.core.eval.ProbabilityCalibration;
 import dev.steward.core.serving.LoggedRequest;
 import dev.steward.core.stats.Mahalanobis;
 import dev.steward.spi.serving.Tensor;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,6 +37,7 @@ final class WindowFolder {
     private final ProbabilityCalibration calibration;
     private final long seed;
     private final int sampleSize;
+    private final boolean[] numeric;
 
     WindowFolder(Reference reference, MonitorSpec spec) {
         this.reference = requireNonNull(reference, "reference is null");
@@ -51,6 +51,10 @@ final class WindowFolder {
         this.calibration = spec.performance().estimate() && reference.classification ? reference.calibration.orElse(null) : null;
         this.seed = spec.multivariate().seed();
         this.sampleSize = spec.multivariate().enabled() ? spec.multivariate().sample() : 0;
+        this.numeric = new boolean[reference.features.size()];
+        for (int f = 0; f < numeric.length; f++) {
+            numeric[f] = reference.features.get(f).numeric();
+        }
     }
 
     Reference reference() {
@@ -71,10 +75,6 @@ final class WindowFolder {
     }
 
     WindowProfile empty() {
-        boolean[] numeric = new boolean[reference.features.size()];
-        for (int f = 0; f < numeric.length; f++) {
-            numeric[f] = reference.features.get(f).numeric();
-        }
         return new WindowProfile(reference.featureNames(), numeric, spec.drift().largeWindow(), sampleSize,
                 reference.classification ? reference.classes.size() : 0);
     }
@@ -109,15 +109,15 @@ final class WindowFolder {
      * number counts as the reference's mean) plus 1 per category the reference never had.
      */
     EntryScore score(LoggedRequest entry, VersionLayout layout) {
-        List<Tensor> inputs = entry.inputs();
+        Tensor[] tensors = layout.tensors(entry.inputs(), entry.rows(), numeric);
         int d = numericFeatures.length;
         Tensor[] numbers = new Tensor[d];
         for (int i = 0; i < d; i++) {
-            numbers[i] = layout.tensor(inputs, numericFeatures[i]);
+            numbers[i] = tensors[numericFeatures[i]];
         }
         Tensor[] texts = new Tensor[categoricalFeatures.length];
         for (int i = 0; i < texts.length; i++) {
-            texts[i] = layout.tensor(inputs, categoricalFeatures[i]);
+            texts[i] = tensors[categoricalFeatures[i]];
         }
         double[] x = new double[d];
         double max = 0;
@@ -152,11 +152,7 @@ final class WindowFolder {
         int rows = entry.rows();
         window.entry(layout.key(), rows, entry.receivedAtMillis());
         int n = reference.features.size();
-        List<Tensor> inputs = entry.inputs();
-        Tensor[] tensors = new Tensor[n];
-        for (int f = 0; f < n; f++) {
-            tensors[f] = layout.tensor(inputs, f);
-        }
+        Tensor[] tensors = layout.tensors(entry.inputs(), rows, numeric);
         long base = hash(entry.requestId()) ^ seed;
         for (int r = 0; r < rows; r++) {
             long key = mix(base + r * 0x9E3779B97F4A7C15L);
