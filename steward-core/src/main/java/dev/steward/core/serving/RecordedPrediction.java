@@ -18,7 +18,7 @@ import static java.util.Objects.requireNonNull;
  * @param arm why this version answered: {@code pinned}, {@code weighted}, {@code sticky}, {@code canary}, ...
  * @param labels per row, the label the model predicted (the top class, also for an abstained row)
  * @param values per row, the value a regression predicted
- * @param atMillis when the request was answered, epoch milliseconds
+ * @param atMillis when the request was received, epoch milliseconds (the request log's {@code received_ms})
  */
 public record RecordedPrediction(String requestId, String deployment, int revision, String model, int version, String arm, String[] labels,
         double[] values, double[] confidences, boolean[] abstained, long atMillis) {

@@ -628,13 +628,14 @@ public final class ServingEngine implements AutoCloseable {
         lane.meters.answered(request.protocol(), rows, nanos);
         log.offer(new LoggedRequest(request.requestId(), state.name(), state.revision(), lane.key.model(), lane.key.version(), arm,
                 request.caller(), request.protocol(), request.receivedAtMillis(), nanos, rows, decoded.inputs(), outputs, Optional.empty()));
-        record(prediction, threshold.isPresent(), decoded.inputs());
+        record(prediction, threshold.isPresent(), decoded.inputs(), request.receivedAtMillis());
         return prediction;
     }
 
     /** Hands an answer to the feedback index and its abstained rows to the review queue. */
-    private void record(Prediction prediction, boolean threshold, List<Tensor> inputs) {
-        long now = System.currentTimeMillis();
+    /** {@code receivedAt}: the time the request log keeps, so that a label finds the monitoring window its request was counted in. */
+    private void record(Prediction prediction, boolean threshold, List<Tensor> inputs, long receivedAt) {
+        long now = receivedAt;
         RecordedPrediction recorded;
         if (prediction.classification().isPresent()) {
             Prediction.Classification c = prediction.classification().get();
