@@ -25,10 +25,13 @@ final class Charts {
                 "data", points.stream().map(p -> List.of(p.step(), finite(p.value()))).toList())));
         Map<String, Object> option = base();
         option.put("tooltip", Map.of("trigger", "axis"));
-        option.put("legend", Map.of("type", "scroll", "bottom", 0));
-        option.put("grid", Map.of("left", 56, "right", 20, "top", 20, "bottom", series.size() > 1 ? 56 : 36, "containLabel", false));
-        option.put("xAxis", Map.of("type", "value", "name", "step", "nameLocation", "middle", "nameGap", 24, "minInterval", 1));
-        option.put("yAxis", Map.of("type", "value", "scale", true, "name", metric));
+        // One run's chart needs no legend: the caption names the metric and the page the run.
+        if (series.size() > 1) {
+            option.put("legend", Map.of("type", "scroll", "bottom", 0));
+        }
+        option.put("grid", Map.of("left", 56, "right", 20, "top", 16, "bottom", series.size() > 1 ? 64 : 40));
+        option.put("xAxis", Map.of("type", "value", "name", "step", "nameLocation", "middle", "nameGap", 26, "minInterval", 1));
+        option.put("yAxis", Map.of("type", "value", "scale", true));
         option.put("series", lines);
         return option;
     }
@@ -70,9 +73,9 @@ final class Charts {
         double max = metricValues.stream().filter(v -> v != null && Double.isFinite(v)).mapToDouble(Double::doubleValue).max().orElse(1);
         Map<String, Object> option = base();
         option.put("parallelAxis", axes);
-        option.put("parallel", Map.of("left", 60, "right", 80, "top", 40, "bottom", 30));
+        option.put("parallel", Map.of("left", 60, "right", 130, "top", 40, "bottom", 30));
         option.put("visualMap", Map.of("show", true, "type", "continuous", "dimension", params.size(), "min", min, "max", max == min ? min + 1 : max,
-                "right", 0, "top", "center", "calculable", false, "text", List.of(metric, ""),
+                "right", 10, "top", "center", "itemHeight", 120, "text", List.of(metric, ""),
                 "inRange", Map.of("color", List.of("#2563eb", "#059669", "#d97706", "#dc2626"))));
         option.put("tooltip", Map.of("trigger", "item"));
         option.put("series", List.of(Map.of("type", "parallel", "lineStyle", Map.of("width", 2, "opacity", 0.85), "data", data)));
