@@ -13,9 +13,10 @@ public final class Bench {
             case "training" -> TrainingBenchmark.main(parts.length > 1 ? new String[] {parts[1]} : new String[0]);
             case "registry" -> RegistryBenchmark.main(new String[0]);
             case "request-log" -> RequestLogBenchmark.main(new String[0]);
+            case "ui" -> UiBenchmark.main(new String[0]);
             case "serving-runtime" -> ServingRuntimeBenchmark.main(parts[1].split(","));
             default -> {
-                System.err.println("unknown benchmark '" + which + "'; available: tracking, data, training, registry, request-log, serving-runtime");
+                System.err.println("unknown benchmark '" + which + "'; available: tracking, data, training, registry, request-log, serving-runtime, ui");
                 System.exit(2);
             }
         }

@@ -42,16 +42,16 @@ final class LoginPages {
             form(ctx, 200, next, notice, Optional.empty());
         });
         ui.open("POST", "/ui/login", ctx -> {
-            String next = next(ctx.formParam("next"));
+            String next = next(UiRouter.formParam(ctx, "next"));
             String expected = ctx.cookie(LOGIN_COOKIE);
-            String sent = ctx.formParam(UiRouter.CSRF_FIELD);
+            String sent = UiRouter.formParam(ctx, UiRouter.CSRF_FIELD);
             if (expected == null || sent == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                     sent.getBytes(StandardCharsets.UTF_8))) {
                 form(ctx, 403, next, Optional.of("This login form has expired or was not sent by Steward. Enter the token again."),
                         Optional.empty());
                 return;
             }
-            String token = Optional.ofNullable(ctx.formParam("token")).map(String::trim).orElse("");
+            String token = Optional.ofNullable(UiRouter.formParam(ctx, "token")).map(String::trim).orElse("");
             if (token.isEmpty()) {
                 form(ctx, 400, next, Optional.empty(), Optional.of("Enter an API token (it starts with stw_)."));
                 return;

@@ -56,7 +56,7 @@ final class UiRequest {
     }
 
     Optional<String> form(String name) {
-        String value = ctx.formParam(name);
+        String value = UiRouter.formParam(ctx, name);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
     }
 

@@ -71,6 +71,15 @@ class UiHttpTest {
     }
 
     @Test
+    void aFormThatIsNotUrlEncodedHasNoFieldsAndIsRefusedAsAForgery() {
+        HttpResponse<String> multipart = http.send(HttpRequest.newBuilder(server.uri().resolve("/ui/login"))
+                .header("Content-Type", "multipart/form-data; boundary=x").POST(HttpRequest.BodyPublishers.ofString("not multipart at all")));
+
+        assertThat(multipart.statusCode()).isEqualTo(403);
+        assertThat(multipart.body()).contains("This login form has expired");
+    }
+
+    @Test
     void anInferenceTokenCannotLogIn() {
         String inference = UiScenario.ok(http.post("/api/v1/tokens", admin, "{\"name\": \"scorer\", \"role\": \"inference\"}"), 201)
                 .get("secret").asText();
