@@ -66,7 +66,7 @@ final class ComparePage {
             Map<String, List<Metric>> curves = new LinkedHashMap<>();
             runs.forEach(r -> curves.put(r.info().runName(), r.metrics().stream().anyMatch(m -> m.key().equals(metric))
                     ? tracking.metricHistory(r.info().runId(), metric, MAX_POINTS, null).items() : List.of()));
-            List<String> numericParams = new ArrayList<>(params);
+            List<String> axes = new ArrayList<>(params);
             List<Map<String, String>> values = runs.stream().map(r -> {
                 Map<String, String> v = new LinkedHashMap<>();
                 r.params().forEach((KeyValue p) -> v.put(p.key(), p.value()));
@@ -84,8 +84,8 @@ final class ComparePage {
                     <figure class="card"><figcaption>Parameters against {}</figcaption>{}</figure>
                     </div>""", Html.each(ids, id -> Html.of("<input type=\"hidden\" name=\"run\" value=\"{}\">", id)), options, metric,
                     Widgets.chart(Charts.lines(metric, curves), metric + " by step, one line per run", ""), metric,
-                    numericParams.isEmpty() ? Widgets.empty("These runs logged no parameters.")
-                            : Widgets.chart(Charts.parallel(numericParams, metric, runs.stream().map(r -> r.info().runName()).toList(), values,
+                    axes.isEmpty() ? Widgets.empty("These runs logged no parameters.")
+                            : Widgets.chart(Charts.parallel(axes, metric, runs.stream().map(r -> r.info().runName()).toList(), values,
                                     metricValues), "Parallel coordinates of the parameters and " + metric + ", one line per run", ""));
         }
         Html content = Html.of("<p class=\"lead\">{} runs</p>{}{}", runs.size(), charts, table);

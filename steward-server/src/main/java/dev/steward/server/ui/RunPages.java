@@ -18,7 +18,6 @@ import dev.steward.spi.tracking.Run;
 import dev.steward.spi.tracking.RunInfo;
 import dev.steward.spi.tracking.ViewType;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -61,11 +60,6 @@ final class RunPages {
 
         String id() {
             return entity + "." + key;
-        }
-
-        /** The order-by expression of MLflow's syntax for this column. */
-        String orderBy(boolean ascending) {
-            return entity + ".`" + key + "` " + (ascending ? "ASC" : "DESC");
         }
 
         String value(Run run) {
@@ -161,8 +155,7 @@ final class RunPages {
 
         Html chooser = chooser(base, filter, order, view, metricKeys, paramKeys, columns);
         Html table = items.isEmpty() ? Widgets.empty(error.isPresent() ? "Fix the search to see runs." : "No runs match.")
-                : runTable(items, columns, order, base + "filter=" + UiRequest.encode(filter) + "&view=" + view.name() + "&cols=1"
-                        + columns.stream().map(c -> "&col=" + UiRequest.encode(c.id())).reduce("", String::concat));
+                : runTable(items, columns, order, base + state);
         String orderQuery = "&order=" + UiRequest.encode(order);
         Html content = Html.of("""
                 <p class="lead">Experiment <code>{}</code> · created {}</p>
@@ -320,11 +313,5 @@ final class RunPages {
     /** The page number asked for: a whole number from 1, the same error as the API's paging otherwise. */
     static int page(UiRequest request) {
         return dev.steward.server.http.Requests.intQuery(request.ctx(), "page", 1, 1, 100_000);
-    }
-
-    static Map<String, Double> latest(Run run) {
-        Map<String, Double> values = new LinkedHashMap<>();
-        run.metrics().forEach(m -> values.put(m.key(), m.value()));
-        return values;
     }
 }
