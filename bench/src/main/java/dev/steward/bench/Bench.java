@@ -14,9 +14,10 @@ public final class Bench {
             case "registry" -> RegistryBenchmark.main(new String[0]);
             case "request-log" -> RequestLogBenchmark.main(new String[0]);
             case "monitoring" -> MonitoringBenchmark.main(new String[0]);
+            case "ui" -> UiBenchmark.main(new String[0]);
             case "serving-runtime" -> ServingRuntimeBenchmark.main(parts[1].split(","));
             default -> {
-                System.err.println("unknown benchmark '" + which + "'; available: tracking, data, training, registry, request-log, monitoring, serving-runtime");
+                System.err.println("unknown benchmark '" + which + "'; available: tracking, data, training, registry, request-log, monitoring, serving-runtime, ui");
                 System.exit(2);
             }
         }

@@ -96,22 +96,7 @@ public final class TrackingBenchmark {
     }
 
     private void search(TrackingService tracking, int runs) throws Exception {
-        Caller caller = new Caller(new Actor("bench", "bench", Role.ADMIN), "0".repeat(64));
-        String experiment = tracking.createExperiment(caller, "search-" + runs, Optional.empty(), List.of());
-        Random random = new Random(42);
-        long start = System.nanoTime();
-        for (int i = 0; i < runs; i++) {
-            String runId = tracking.createRun(caller, experiment, Optional.empty(), Optional.of(1_700_000_000_000L + i), List.of(),
-                    Optional.of("run-" + i)).info().runId();
-            tracking.logBatch(caller, runId,
-                    List.of(new Metric("acc", random.nextDouble(), 1, 0), new Metric("loss", random.nextDouble(), 1, 0),
-                            new Metric("f1", random.nextDouble(), 1, 0)),
-                    List.of(new KeyValue("model", random.nextBoolean() ? "forest" : "linear"), new KeyValue("depth", "" + random.nextInt(20)),
-                            new KeyValue("lr", "" + random.nextInt(5) * 0.1)),
-                    List.of());
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("created %d runs (3 metrics, 3 params each) in %.1f s (%.0f runs/s, in-process)%n", runs, seconds, runs / seconds);
+        String experiment = populate(tracking, "search-" + runs, runs);
         for (int maxResults : new int[] {1000, 100}) {
             String body = "{\"experiment_ids\":[\"" + experiment + "\"],\"filter\":\"metrics.acc > 0.9\",\"max_results\":" + maxResults + "}";
             for (int i = 0; i < 5; i++) {
@@ -128,6 +113,30 @@ public final class TrackingBenchmark {
                     runs, maxResults, latencies.get(latencies.size() / 2), latencies.get(latencies.size() * 9 / 10),
                     1000 / latencies.get(latencies.size() / 2));
         }
+    }
+
+    /**
+     * Creates an experiment of {@code runs} runs in process, each with 3 metrics (acc, loss, f1) and 3
+     * params (model, depth, lr) from a seeded random; prints how long it took. Returns the experiment's id.
+     */
+    static String populate(TrackingService tracking, String name, int runs) {
+        Caller caller = new Caller(new Actor("bench", "bench", Role.ADMIN), "0".repeat(64));
+        String experiment = tracking.createExperiment(caller, name, Optional.empty(), List.of());
+        Random random = new Random(42);
+        long start = System.nanoTime();
+        for (int i = 0; i < runs; i++) {
+            String runId = tracking.createRun(caller, experiment, Optional.empty(), Optional.of(1_700_000_000_000L + i), List.of(),
+                    Optional.of("run-" + i)).info().runId();
+            tracking.logBatch(caller, runId,
+                    List.of(new Metric("acc", random.nextDouble(), 1, 0), new Metric("loss", random.nextDouble(), 1, 0),
+                            new Metric("f1", random.nextDouble(), 1, 0)),
+                    List.of(new KeyValue("model", random.nextBoolean() ? "forest" : "linear"), new KeyValue("depth", "" + random.nextInt(20)),
+                            new KeyValue("lr", "" + random.nextInt(5) * 0.1)),
+                    List.of());
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("created %d runs (3 metrics, 3 params each) in %.1f s (%.0f runs/s, in-process)%n", runs, seconds, runs / seconds);
+        return experiment;
     }
 
     // ---- load generation ---------------------------------------------------------------------

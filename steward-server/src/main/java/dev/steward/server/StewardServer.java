@@ -13,6 +13,7 @@ import dev.steward.server.api.DeploymentRoutes;
 import dev.steward.server.api.MonitorRoutes;
 import dev.steward.server.serving.PolicyMeters;
 import dev.steward.server.serving.TrafficRoutes;
+import dev.steward.server.ui.UiRoutes;
 import dev.steward.core.serving.CanaryController;
 import dev.steward.core.serving.LiveTraffic;
 import dev.steward.core.tracking.TrackingService;
@@ -170,7 +171,9 @@ public final class StewardServer implements AutoCloseable {
                 new ScoringRoutes(serving, json),
                 new OipRoutes(serving, json, version),
                 new TrafficRoutes(steward.deployments(), serving, json),
-                new MonitorRoutes(steward.monitors(), json));
+                new MonitorRoutes(steward.monitors(), json),
+                // The web UI last: its catch-all for unknown pages under /ui must come after every other route.
+                new UiRoutes(steward.tokens(), steward.tracking(), steward.jobs(), steward.store(), steward.audit(), java.time.Clock.systemUTC()));
         // Deployments are loaded (as they were when the server stopped) before the first request, and the live figures with them.
         steward.deployments().start();
         steward.feedback().start();

@@ -222,6 +222,13 @@ class RequestFuzzTest {
         if (body.contains("at dev.steward") || body.contains("Exception:") || body.contains("\tat ")) {
             return "a stack trace in the body: " + excerpt(body);
         }
+        if (response.statusCode() >= 400 && isUiPath(response.uri().getPath())
+                && response.headers().firstValue("Content-Type").orElse("").startsWith("text/html")) {
+            // A page of the web UI answers people: its error is a page that says what went wrong (a method no page
+            // answers gets the server's JSON error, checked below).
+            return body.contains("class=\"alert error\"") || body.contains("id=\"token\"") ? null
+                    : "status " + response.statusCode() + " of the web UI without an error page: " + excerpt(body);
+        }
         if (response.statusCode() >= 400) {
             try {
                 JsonNode error = MAPPER.readTree(body);
@@ -236,6 +243,10 @@ class RequestFuzzTest {
             }
         }
         return null;
+    }
+
+    private static boolean isUiPath(String path) {
+        return path.equals("/") || path.equals("/ui") || path.startsWith("/ui/");
     }
 
     private List<String> unexpectedFailuresLogged() {

@@ -57,10 +57,15 @@ public final class JobRoutes implements Routes {
         }
     }
 
-    /** Jobs that run a command on the host need an admin; declarative training does not. */
-    private static void requireAdminForCode(dev.steward.spi.Caller caller, String kind, JsonNode spec) {
+    /** Whether a job of this kind and spec runs a command on the host (and so needs an admin to submit or retry): all but declarative training. */
+    public static boolean runsCode(String kind, JsonNode spec) {
         boolean training = kind.equals("train") || kind.equals("sweep") && spec.has("train") && !spec.has("command");
-        if (!training && !caller.actor().role().includes(dev.steward.spi.Role.ADMIN)) {
+        return !training;
+    }
+
+    /** Jobs that run a command on the host need an admin; declarative training does not. */
+    public static void requireAdminForCode(dev.steward.spi.Caller caller, String kind, JsonNode spec) {
+        if (runsCode(kind, spec) && !caller.actor().role().includes(dev.steward.spi.Role.ADMIN)) {
             throw StewardException.of(dev.steward.spi.ErrorCode.PERMISSION_DENIED, "a " + kind
                     + " job runs a command on the server's host and needs the admin role; declarative training (kind train) needs editor");
         }

@@ -48,6 +48,15 @@ public final class Authenticator {
         ctx.attribute(ACTOR, actor);
     }
 
+    /**
+     * Remembers the actor of a request authenticated another way than by its header (the web UI's
+     * session, which holds a token checked through {@link TokenService} too), so that {@link #actor}
+     * and {@link #caller} answer for it as for any route.
+     */
+    public static void remember(Context ctx, Actor actor) {
+        ctx.attribute(ACTOR, requireNonNull(actor, "actor is null"));
+    }
+
     /** The actor of an authorised request. */
     public static Actor actor(Context ctx) {
         Actor actor = ctx.attribute(ACTOR);

@@ -144,7 +144,8 @@ public final class HttpServer implements AutoCloseable {
 
     private void notMatched(Context ctx, Json json, int status) {
         String contentType = ctx.res().getContentType();
-        if (contentType != null && contentType.startsWith("application/json")) {
+        // A handler that answered the status itself keeps its answer: a JSON error, or a page of the web UI.
+        if (contentType != null && (contentType.startsWith("application/json") || contentType.startsWith("text/html"))) {
             return;
         }
         String message = status == 404 ? "no endpoint " + ctx.method() + " " + ctx.path() + "; see /api/v1/openapi.json"
