@@ -137,8 +137,7 @@ class MonitoringApiTest {
             assertThat(ok(http.get("/api/v1/monitors/weather-api/alerts", admin), 200).get("alerts")).isEmpty();
 
             // Their labels arrive late, as feedback: the realised accuracy appears beside the estimate made without them.
-            label(requestIds, heldOut);
-            estimationError("held-out days", 0, calm);
+            estimationError("held-out days", 0, calm, label(requestIds, heldOut));
 
             int hot = summer.size() / WINDOW;
             List<String> summerIds = replay("weather-api", summer.subList(0, hot * WINDOW));
@@ -164,8 +163,7 @@ class MonitoringApiTest {
             assertThat(delivered.get(0).json().toString()).contains("seasonal-drift", "weather-api");
 
             // Under the shift, the estimate made without labels against the accuracy the labels then show.
-            label(summerIds, summer);
-            estimationError("summer days (covariate shift)", calm, calm + hot);
+            estimationError("summer days (covariate shift)", calm, calm + hot, label(summerIds, summer));
 
             JsonNode rebuilt = ok(http.post("/api/v1/monitors/weather-api/windows/" + calm + "/rebuild", admin, "{}"), 200);
             assertThat(rebuilt.get("rows_agree").asBoolean()).as(rebuilt.toString()).isTrue();
@@ -219,26 +217,48 @@ class MonitoringApiTest {
         assertThat(http.get("/api/v1/monitors/weather-api/windows/latest", admin).statusCode()).isEqualTo(400);
         assertThat(http.get("/api/v1/monitors/weather-api/windows?max_results=-1", admin).statusCode()).isEqualTo(400);
         assertThat(http.post("/api/v1/monitors", app, "{\"deployment\": \"weather-bad\", \"spec\": {}}").statusCode()).isEqualTo(403);
+        String editor = json(http.post("/api/v1/tokens", admin, "{\"name\": \"eve\", \"role\": \"editor\"}")).get("secret").asText();
+        HttpResponse<String> cutOut = http.post("/api/v1/monitors", editor, "{\"deployment\": \"weather-bad\", \"spec\": {\"alerts\": [{\"name\":"
+                + " \"stop\", \"when\": \"outlier_rate > 0.5\", \"actions\": [\"cut-out\"]}]}}");
+        assertThat(cutOut.statusCode()).as("an editor may not declare an alert that stops the deployment: " + cutOut.body()).isEqualTo(403);
+        assertThat(json(cutOut).get("field").asText()).isEqualTo("alerts[0].actions");
     }
 
-    /** Sends each day's true weather as feedback on the request that predicted it. */
-    private static void label(List<String> requestIds, List<String[]> days) {
+    /**
+     * Sends each day's true weather as feedback on the request that predicted it; returns how many
+     * were sent per window. Feedback takes only the model's classes (a day of fog, which the
+     * training days never had, cannot be sent).
+     */
+    private static List<Integer> label(List<String> requestIds, List<String[]> days) {
+        List<String> classes = new ArrayList<>();
+        ok(http.get("/api/v1/models/weather/versions/1", admin), 200).get("classes").forEach(c -> classes.add(c.asText()));
         StringBuilder feedback = new StringBuilder("{\"feedback\": [");
+        List<Integer> perWindow = new ArrayList<>();
+        boolean first = true;
         for (int i = 0; i < requestIds.size(); i++) {
-            feedback.append(i == 0 ? "" : ",").append("{\"request_id\": \"").append(requestIds.get(i)).append("\", \"label\": \"")
+            if (i % WINDOW == 0) {
+                perWindow.add(0);
+            }
+            if (!classes.contains(days.get(i)[5])) {
+                continue;
+            }
+            perWindow.set(perWindow.size() - 1, perWindow.get(perWindow.size() - 1) + 1);
+            feedback.append(first ? "" : ",").append("{\"request_id\": \"").append(requestIds.get(i)).append("\", \"label\": \"")
                     .append(days.get(i)[5]).append("\"}");
+            first = false;
         }
         ok(http.post("/api/v1/deployments/weather-api/feedback", admin, feedback.append("]}").toString()), 200);
+        return perWindow;
     }
 
-    /** Waits until windows [from, to) have every label; prints the mean |estimated - realised| accuracy over them. */
-    private static void estimationError(String what, int from, int to) {
+    /** Waits until windows [from, to) have every label sent; prints the mean |estimated - realised| accuracy over them. */
+    private static void estimationError(String what, int from, int to, List<Integer> labelled) {
         double error = 0;
         StringBuilder each = new StringBuilder();
         for (int w = from; w < to; w++) {
             int window = w;
             JsonNode report = JobsHttp.poll(() -> ok(http.get("/api/v1/monitors/weather-api/windows/" + window, admin), 200),
-                    r -> r.at("/performance/labelled").asLong() == WINDOW);
+                    r -> r.at("/performance/labelled").asLong() == labelled.get(window - from));
             assertThat(report.at("/performance/accuracy").isNumber()).as(report.toString()).isTrue();
             assertThat(report.at("/performance/estimated_accuracy").isNumber()).as(report.toString()).isTrue();
             error += report.at("/performance/estimation_error").asDouble();

@@ -197,6 +197,7 @@ public final class MonitorService implements AutoCloseable {
         requireEditor(caller, "create a monitor");
         requireDeployment(deployment);
         MonitorSpec spec = MonitorSpecs.parse(specText);
+        requireDeployerForDeploymentActions(caller, spec);
         Optional<MonitorRecord> before = store.read(tx -> repo(tx).findAny(deployment));
         if (before.isPresent() && !before.get().deleted()) {
             throw StewardException.alreadyExists("deployment '" + deployment + "' has a monitor already (revision " + before.get().revision()
@@ -235,6 +236,7 @@ public final class MonitorService implements AutoCloseable {
         reason.ifPresent(MonitorService::checkReason);
         MonitorRecord before = require(deployment);
         MonitorSpec spec = MonitorSpecs.parse(specText);
+        requireDeployerForDeploymentActions(caller, spec);
         checkNumbering(deployment, spec);
         PreparedReference reference = engine.prepare(deployment, spec);
         String sha256 = keep(reference);
@@ -353,8 +355,12 @@ public final class MonitorService implements AutoCloseable {
         MonitorRecord head = require(deployment);
         ActiveMonitor monitor = monitorAt(deployment, head.revision());
         WindowReport report = onWorker(() -> {
-            ClosedWindow open = engine.current(deployment).orElseThrow(() -> StewardException.invalidState("monitor of '" + deployment
+            ClosedWindow current = engine.current(deployment).orElseThrow(() -> StewardException.invalidState("monitor of '" + deployment
                     + "' is not watching on this server: it has no open window"));
+            // An open request window has no number yet: it is the one the next close will take.
+            ClosedWindow open = current.window() >= 0 ? current : new ClosedWindow(current.deployment(), current.revision(),
+                    store.read(tx -> repo(tx).lastWindow(deployment)).stream().map(n -> n + 1).findFirst().orElse(0), current.startMillis(),
+                    current.endMillis(), current.rows(), current.profile());
             return engine.evaluate(monitor, open, waiting(deployment, open.startMillis(), Long.MAX_VALUE), true, WindowReport.LIVE);
         });
         String json = WindowReports.toJson(report);
@@ -1069,6 +1075,24 @@ public final class MonitorService implements AutoCloseable {
         if (!caller.actor().role().includes(Role.EDITOR)) {
             throw StewardException.of(ErrorCode.PERMISSION_DENIED, "only an editor, a deployer or an admin may " + what + "; "
                     + caller.actor().name() + " is a " + caller.actor().role().wireName());
+        }
+    }
+
+    /**
+     * An alert that stops a deployment or rolls its canary back acts for whoever declared it: only
+     * someone who could do that by hand (a deployer) may declare it.
+     */
+    private static void requireDeployerForDeploymentActions(Caller caller, MonitorSpec spec) {
+        for (int i = 0; i < spec.alerts().size(); i++) {
+            MonitorSpec.AlertRule rule = spec.alerts().get(i);
+            for (MonitorSpec.AlertAction action : rule.actions()) {
+                if ((action == MonitorSpec.AlertAction.CUT_OUT || action == MonitorSpec.AlertAction.ROLLBACK_CANARY)
+                        && !caller.actor().role().includes(Role.DEPLOYER)) {
+                    throw StewardException.of(ErrorCode.PERMISSION_DENIED, "alert " + rule.name() + "'s action " + action.wireName()
+                            + " changes the deployment, which only a deployer or an admin may do; " + caller.actor().name() + " is a "
+                            + caller.actor().role().wireName()).withField("alerts[" + i + "].actions");
+                }
+            }
         }
     }
 
