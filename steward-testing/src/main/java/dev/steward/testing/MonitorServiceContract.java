@@ -80,6 +80,7 @@ public abstract class MonitorServiceContract {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Caller ALICE = caller("tok_alice", "alice", Role.EDITOR);
     private static final Caller VIEWER = caller("tok_vic", "vic", Role.VIEWER);
+    private static final Caller BOB = caller("tok_bob", "bob", Role.DEPLOYER);
     private static final Caller ADMIN = caller("tok_admin", "admin", Role.ADMIN);
     private static final String DEPLOYMENT = "weather-api";
 
@@ -358,7 +359,13 @@ public abstract class MonitorServiceContract {
 
     @Test
     void aFiringAlertCutsTheDeploymentOutAndRecordsWhyItCouldNotRetrain() throws IOException {
-        monitors.create(ALICE, DEPLOYMENT, """
+        String spec = """
+                window: {requests: 100, min-rows: 10}
+                alerts: [{name: drift, when: "drifted_features >= 1", actions: [retrain, cut-out], priority: 7}]
+                """;
+        assertThatThrownBy(() -> monitors.create(ALICE, DEPLOYMENT, spec)).as("an editor may not declare an alert that stops the deployment")
+                .isInstanceOf(StewardException.class).hasMessageContaining("only a deployer or an admin");
+        monitors.create(BOB, DEPLOYMENT, """
                 window: {requests: 100, min-rows: 10}
                 alerts: [{name: drift, when: "drifted_features >= 1", actions: [retrain, cut-out], priority: 7}]
                 """);
@@ -394,7 +401,7 @@ public abstract class MonitorServiceContract {
                 traffic:
                   canary: {candidate: models:/weather-model/2, stable: models:/weather-model/1, steps: [10, 50, 100]}
                 """);
-        monitors.create(ALICE, "canary-api", """
+        monitors.create(BOB, "canary-api", """
                 window: {requests: 100, min-rows: 10}
                 alerts: [{name: accuracy, when: "drifted_features >= 2", actions: [rollback-canary]}]
                 """);

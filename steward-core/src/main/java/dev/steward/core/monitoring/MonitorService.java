@@ -1074,7 +1074,7 @@ public final class MonitorService implements AutoCloseable {
         requireNonNull(caller, "caller is null");
         if (!caller.actor().role().includes(Role.EDITOR)) {
             throw StewardException.of(ErrorCode.PERMISSION_DENIED, "only an editor, a deployer or an admin may " + what + "; "
-                    + caller.actor().name() + " is a " + caller.actor().role().wireName());
+                    + caller.actor().name() + " is " + roleName(caller));
         }
     }
 
@@ -1089,11 +1089,17 @@ public final class MonitorService implements AutoCloseable {
                 if ((action == MonitorSpec.AlertAction.CUT_OUT || action == MonitorSpec.AlertAction.ROLLBACK_CANARY)
                         && !caller.actor().role().includes(Role.DEPLOYER)) {
                     throw StewardException.of(ErrorCode.PERMISSION_DENIED, "alert " + rule.name() + "'s action " + action.wireName()
-                            + " changes the deployment, which only a deployer or an admin may do; " + caller.actor().name() + " is a "
-                            + caller.actor().role().wireName()).withField("alerts[" + i + "].actions");
+                            + " changes the deployment, which only a deployer or an admin may do; " + caller.actor().name() + " is "
+                            + roleName(caller)).withField("alerts[" + i + "].actions");
                 }
             }
         }
+    }
+
+    /** The caller's role with its article: "an editor", "a viewer". */
+    private static String roleName(Caller caller) {
+        String role = caller.actor().role().wireName();
+        return ("aeiou".indexOf(role.charAt(0)) >= 0 ? "an " : "a ") + role;
     }
 
     private static void checkReason(String reason) {

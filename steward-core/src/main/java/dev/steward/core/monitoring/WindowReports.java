@@ -28,7 +28,7 @@ import java.util.function.Function;
 
 /**
  * A {@link WindowReport} as JSON: how it is stored with its window and how the API answers it
- * (see {@code docs/monitoring-reports.md} for every field). Keys are snake_case and always come in
+ * (see the Reports section of {@code docs/monitoring.md} for every field). Keys are snake_case and always come in
  * the same order (the record's), maps sorted by key, so the same report always gives the same text.
  *
  * <p>Absent values are written as an explicit {@code null}, never left out, so every report has the
