@@ -45,10 +45,10 @@ public final class ConfidenceBasedEstimation {
         double[] row = expectedConfusion[predicted];
         for (int t = 0; t < k; t++) {
             double p = calibrated[t];
-            if (!(p >= 0 && p <= 1)) {
+            if (!(p >= -ProbabilityCalibration.TOLERANCE && p <= 1 + ProbabilityCalibration.TOLERANCE)) {
                 throw StewardException.invalid("probabilities", "probabilities lie in [0, 1], not " + p);
             }
-            row[t] += p;
+            row[t] += Math.min(1.0, Math.max(0.0, p));
         }
     }
 

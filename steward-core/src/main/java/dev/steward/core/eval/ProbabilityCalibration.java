@@ -75,7 +75,7 @@ public final class ProbabilityCalibration {
                 continue;
             }
             for (int i = 0; i < n; i++) {
-                x[i] = probabilities[i][c];
+                x[i] = clamp(probabilities[i][c]);
                 y[i] = label[i] == c ? 1.0 : 0.0;
             }
             regressions[c] = IsotonicRegression.fit(x, y, null);
@@ -93,13 +93,15 @@ public final class ProbabilityCalibration {
         double[] calibrated = new double[probabilities.length];
         double sum = 0;
         for (int c = 0; c < calibrated.length; c++) {
-            calibrated[c] = regressions[c] == null ? probabilities[c] : regressions[c].predict(probabilities[c]);
+            double p = clamp(probabilities[c]);
+            calibrated[c] = regressions[c] == null ? p : regressions[c].predict(p);
             sum += calibrated[c];
         }
         if (sum == 0) {
             calibrated = probabilities.clone();
-            for (double p : calibrated) {
-                sum += p;
+            for (int c = 0; c < calibrated.length; c++) {
+                calibrated[c] = clamp(calibrated[c]);
+                sum += calibrated[c];
             }
             if (sum == 0) {
                 return calibrated;
@@ -215,13 +217,23 @@ public final class ProbabilityCalibration {
         return index;
     }
 
+    /**
+     * How far outside [0, 1] a probability may lie and still be taken (as the bound it passed):
+     * a model's float32 probabilities, widened and summed, land a few ulps past 1.
+     */
+    static final double TOLERANCE = 1e-6;
+
+    private static double clamp(double p) {
+        return Math.min(1.0, Math.max(0.0, p));
+    }
+
     private static void checkRow(double[] row, int k, String field, int i) {
         String where = i < 0 ? field : field + "[" + i + "]";
         if (row == null || row.length != k) {
             throw StewardException.invalid(field, where + " needs " + k + " probabilities, one per class, not " + (row == null ? "none" : row.length));
         }
         for (double p : row) {
-            if (!(p >= 0 && p <= 1)) {
+            if (!(p >= -TOLERANCE && p <= 1 + TOLERANCE)) {
                 throw StewardException.invalid(field, where + " holds " + p + ": probabilities lie in [0, 1]");
             }
         }

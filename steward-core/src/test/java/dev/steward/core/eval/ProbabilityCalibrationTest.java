@@ -88,6 +88,18 @@ class ProbabilityCalibrationTest {
         assertThatThrownBy(() -> calibration.calibrate(new double[] {Double.NaN, 1})).isInstanceOf(StewardException.class);
     }
 
+    @Test
+    void aModelsFloat32ProbabilitiesAFewUlpsPastTheBoundsAreTakenAsTheBound() {
+        // What a forest's float32 probabilities become once widened and summed: 1.0000000000000004, -1e-17.
+        double[][] p = {{1.0000000000000004, -1e-17}, {0.2, 0.8}, {0.9, 0.1}, {0.3, 0.7}};
+        ProbabilityCalibration calibration = ProbabilityCalibration.fit(List.of("a", "b"), p, new String[] {"a", "b", "a", "b"});
+        double[] row = calibration.calibrate(new double[] {1.0000000000000004, -1e-17});
+        assertThat(row[0] + row[1]).isCloseTo(1.0, within(1e-12));
+        assertThat(row[0]).isBetween(0.0, 1.0);
+        assertThat(row[1]).isBetween(0.0, 1.0);
+        assertThatThrownBy(() -> calibration.calibrate(new double[] {1.001, 0})).isInstanceOf(StewardException.class).hasMessageContaining("[0, 1]");
+    }
+
     static java.util.function.Consumer<Throwable> field(String name) {
         return e -> assertThat(((StewardException) e).field()).contains(name);
     }
