@@ -5,6 +5,7 @@ import dev.steward.spi.Role;
 /** The parts of the UI the navigation links to, in the order of the lifecycle, with the role each needs. */
 enum Section {
     EXPERIMENTS("Experiments", "/ui/experiments", Role.VIEWER),
+    DATASETS("Datasets", "/ui/datasets", Role.VIEWER),
     JOBS("Jobs", "/ui/jobs", Role.VIEWER),
     AUDIT("Audit", "/ui/audit", Role.ADMIN);
 
