@@ -22,8 +22,17 @@ final class Actions {
 
     /** Runs the action of form {@code form}; {@code page} renders the whole page again with what was sent and refused. */
     static void perform(UiRequest request, String back, String form, Action action, Function<Optional<Sent>, Html> page) {
-        try {
+        perform(request, form, () -> {
             action.run();
+            return back;
+        }, page);
+    }
+
+    /** Runs the action of form {@code form}, which says where the browser goes next. */
+    static void perform(UiRequest request, String form, java.util.function.Supplier<String> action, Function<Optional<Sent>, Html> page) {
+        String back;
+        try {
+            back = action.get();
         } catch (StewardException e) {
             if (e.code().category() == ErrorCategory.INTERNAL) {
                 throw e;

@@ -153,6 +153,17 @@ final class Charts {
         return option;
     }
 
+    /** A ring of shares (a traffic split): one slice per name, labelled with its percentage. */
+    static Map<String, Object> donut(Map<String, Double> shares) {
+        Map<String, Object> option = base();
+        option.put("tooltip", Map.of("trigger", "item", "formatter", "{b}: {d}%"));
+        option.put("legend", Map.of("bottom", 0, "type", "scroll"));
+        option.put("series", List.of(Map.of("type", "pie", "radius", List.of("45%", "70%"), "center", List.of("50%", "45%"),
+                "label", Map.of("formatter", "{d}%"), "data", shares.entrySet().stream().map(e -> Map.of("name", e.getKey(),
+                        "value", finite(e.getValue()))).toList())));
+        return option;
+    }
+
     /** A node of a graph: its label, its kind (a category, drawn in its own colour and column) and the page it opens. */
     record Node(String id, String label, int kind, String link) {}
 

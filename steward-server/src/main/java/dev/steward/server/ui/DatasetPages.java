@@ -12,6 +12,7 @@ import dev.steward.core.data.profile.ProfileView;
 import dev.steward.core.data.validation.CheckResult;
 import dev.steward.core.data.validation.ValidationReport;
 import dev.steward.core.registry.LineageService;
+import dev.steward.core.serving.DeploymentService;
 import dev.steward.server.http.Requests;
 import dev.steward.spi.Role;
 import dev.steward.spi.StewardException;
@@ -40,10 +41,12 @@ final class DatasetPages {
 
     private final DatasetService datasets;
     private final LineageService lineage;
+    private final DeploymentService deployments;
 
-    DatasetPages(DatasetService datasets, LineageService lineage) {
+    DatasetPages(DatasetService datasets, LineageService lineage, DeploymentService deployments) {
         this.datasets = requireNonNull(datasets, "datasets is null");
         this.lineage = requireNonNull(lineage, "lineage is null");
+        this.deployments = requireNonNull(deployments, "deployments is null");
     }
 
     void register(UiRouter ui) {
@@ -133,7 +136,8 @@ final class DatasetPages {
     private Html versionPage(UiRouter ui, UiRequest request, Optional<Actions.Sent> sent) {
         String name = request.ctx().pathParam("name");
         DatasetVersion v = datasets.version(name, version(request));
-        JsonNode history = lineage.dataset(name, v.version()).at("/dataset_version/quarantine_history");
+        JsonNode graph = lineage.dataset(name, v.version());
+        JsonNode history = graph.at("/dataset_version/quarantine_history");
         Html facts = Html.of("""
                 <dl class="facts"><div><dt>Status</dt><dd>{}</dd></div><div><dt>Rows</dt><dd>{}</dd></div><div><dt>Columns</dt><dd>{}</dd></div>
                 <div><dt>Size</dt><dd>{}</dd></div><div><dt>File</dt><dd>{} ({})</dd></div><div><dt>Created</dt><dd>{} by {}</dd></div>
@@ -145,10 +149,13 @@ final class DatasetPages {
                 <p class="lead"><a href="{}">{}</a> · version {} of {}{}</p>{}{}
                 <section><h2>Schema</h2>{}</section>
                 <section><h2>Profile</h2>{}</section>
-                <section><h2>Validation reports</h2>{}</section>""", link(name), name, v.version(), datasets.dataset(name).latestVersion(),
+                <section><h2>Validation reports</h2>{}</section>
+                <section><h2>Lineage</h2><p class="muted small">The runs that read this version, the model versions that depend on it and the
+                deployments serving them.</p>{}</section>""", link(name), name, v.version(), datasets.dataset(name).latestVersion(),
                 Html.when(v.version() > 1, Html.of(" · <a href=\"{}/compare?reference={}&amp;current={}\">compare with v{}</a>", link(name),
                         v.version() - 1, v.version(), v.version() - 1)), facts, quarantine(request, v, history, sent), schema(v),
-                profile(request, v), reports(name, v));
+                profile(request, v), reports(name, v), LineageGraph.ofDataset(graph, deployments.list()).render("Lineage of " + name + " version "
+                        + v.version() + ": the runs that read it, the model versions depending on it and their deployments"));
         return ui.layout().page(request, Section.DATASETS, name + " v" + v.version(), content, true);
     }
 

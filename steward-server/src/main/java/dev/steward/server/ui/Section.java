@@ -6,6 +6,9 @@ import dev.steward.spi.Role;
 enum Section {
     EXPERIMENTS("Experiments", "/ui/experiments", Role.VIEWER),
     DATASETS("Datasets", "/ui/datasets", Role.VIEWER),
+    MODELS("Models", "/ui/models", Role.VIEWER),
+    DEPLOYMENTS("Deployments", "/ui/deployments", Role.VIEWER),
+    MONITORING("Monitoring", "/ui/monitors", Role.VIEWER),
     JOBS("Jobs", "/ui/jobs", Role.VIEWER),
     AUDIT("Audit", "/ui/audit", Role.ADMIN);
 

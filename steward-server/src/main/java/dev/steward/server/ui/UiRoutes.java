@@ -44,7 +44,10 @@ public final class UiRoutes implements Routes {
         new LoginPages(sessions, steward.tokens(), ui.layout()).register(ui);
         new ExperimentPages(steward.tracking()).register(ui);
         new RunPages(steward.tracking()).register(ui);
-        new DatasetPages(steward.datasets(), steward.lineage()).register(ui);
+        new DatasetPages(steward.datasets(), steward.lineage(), steward.deployments()).register(ui);
+        new ModelPages(steward.registry(), steward.promotions(), steward.lineage(), steward.deployments(), steward.datasets()).register(ui);
+        new DeploymentPages(steward.deployments(), serving, steward.feedback(), steward.reviews(), meters).register(ui);
+        new MonitorPages(steward.monitors()).register(ui);
         new JobPages(steward.jobs()).register(ui);
         new AuditPages(steward.store(), steward.audit()).register(ui);
         // Last: any other path under /ui is a page that does not exist, answered as a page.
