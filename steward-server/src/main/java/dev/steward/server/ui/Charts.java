@@ -185,6 +185,12 @@ final class Charts {
             data.add(Map.of("id", n.id(), "name", n.label(), "category", n.kind(), "x", n.kind() * 260.0, "y", y, "link", n.link(),
                     "symbolSize", 18, "label", Map.of("show", true, "position", "bottom", "width", 200, "overflow", "truncate")));
         }
+        // Two invisible corners span the drawing, so that a column of one node (or a graph of one row) keeps its place and size.
+        double height = Math.max(1, tallest - 1) * 100.0;
+        for (double[] corner : new double[][] {{0, -40}, {(kinds.size() - 1) * 260.0, height + 40}}) {
+            data.add(Map.of("id", "corner:" + corner[0], "name", "", "x", corner[0], "y", corner[1], "symbolSize", 0,
+                    "label", Map.of("show", false), "tooltip", Map.of("show", false), "itemStyle", Map.of("opacity", 0)));
+        }
         Map<String, Object> option = base();
         option.put("tooltip", Map.of("formatter", "{b}"));
         option.put("legend", Map.of("top", 0, "data", kinds));

@@ -227,9 +227,8 @@ final class DatasetPages {
                 List<String> labels = c.histogram().stream().map(b -> Format.number(b.lower())).toList();
                 Map<String, List<Double>> counts = Map.of("rows", c.histogram().stream().map(ProfileView.Bin::count).toList());
                 chart = Widgets.chart(Charts.bars(labels, counts, false), "Histogram of " + c.name(), "small");
-                numbers = Html.of("<table class=\"compact quantiles\"><caption>Quantiles</caption><tbody><tr>{}</tr><tr>{}</tr></tbody></table>",
-                        Html.each(c.quantiles().keySet(), k -> Html.of("<th scope=\"col\">{}</th>", k)),
-                        Html.each(c.quantiles().values(), q -> Html.of("<td class=\"num\">{}</td>", Format.number(q))));
+                numbers = Html.of("<dl class=\"quantiles\" aria-label=\"Quantiles of {}\">{}</dl>", c.name(), Html.each(c.quantiles().entrySet(),
+                        q -> Html.of("<div><dt>{}</dt><dd>{}</dd></div>", q.getKey(), Format.number(q.getValue()))));
             } else if (!c.topItems().isEmpty()) {
                 List<String> labels = c.topItems().stream().map(ProfileView.Item::value).toList();
                 Map<String, List<Double>> counts = Map.of("rows", c.topItems().stream().map(i -> (double) i.estimate()).toList());
@@ -295,18 +294,19 @@ final class DatasetPages {
                 .map(ColumnDrift::column).toList(), psi, true), "Population stability index of each compared column", tested.size() > 12 ? "tall"
                 : "small"));
         Html table = Html.of("""
-                <div class="table-wrap"><table class="compact"><caption class="sr-only">Drift of each column from v{} to v{}</caption>
-                <thead><tr><th scope="col">Column</th><th scope="col">Kind</th><th scope="col">Test</th><th scope="col" class="num">Statistic</th>
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Drift per column"><table class="compact"><caption class="sr-only">Drift of each column from v{} to v{}</caption>
+                <thead><tr><th scope="col">Column</th><th scope="col">Drifted</th><th scope="col">Kind</th><th scope="col">Test</th><th scope="col" class="num">Statistic</th>
                 <th scope="col" class="num">p</th><th scope="col" class="num">Adjusted p</th><th scope="col" class="num">PSI</th>
                 <th scope="col" class="num">Jensen–Shannon</th><th scope="col" class="num">Wasserstein</th><th scope="col" class="num">Rows (ref / cur)</th>
-                <th scope="col">Drifted</th></tr></thead><tbody>{}</tbody></table></div>""", reference, current,
+                </tr></thead><tbody>{}</tbody></table></div>""", reference, current,
                 Html.each(comparison.columns(), c -> Html.of("""
-                        <tr class="{}"><th scope="row">{}</th><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td>
-                        <td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{} / {}</td><td>{}</td></tr>""",
-                        c.drifted() ? "differs" : "", c.column(), c.kind(), c.test().orElse("—"), number(c.statistic()), number(c.pValue()),
-                        number(c.adjustedPValue()), number(c.psi()), number(c.jensenShannon()), number(c.wasserstein()), c.referenceCount(),
-                        c.currentCount(), c.skipped().map(s -> Html.of("<span class=\"muted\">{}</span>", s))
-                                .orElse(c.drifted() ? Html.of("<strong class=\"bad\">drifted</strong>") : Html.of("<span class=\"ok\">no</span>")))));
+                        <tr class="{}"><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td class="num nowrap">{}</td><td class="num nowrap">{}</td>
+                        <td class="num nowrap">{}</td><td class="num nowrap">{}</td><td class="num nowrap">{}</td><td class="num nowrap">{}</td>
+                        <td class="num nowrap">{} / {}</td></tr>""",
+                        c.drifted() ? "differs" : "", c.column(), c.skipped().map(s -> Html.of("<span class=\"muted\">{}</span>", s))
+                                .orElse(c.drifted() ? Html.of("<strong class=\"bad\">drifted</strong>") : Html.of("<span class=\"ok\">no</span>")),
+                        c.kind(), c.test().orElse("—"), number(c.statistic()), number(c.pValue()), number(c.adjustedPValue()), number(c.psi()),
+                        number(c.jensenShannon()), number(c.wasserstein()), c.referenceCount(), c.currentCount())));
         Html content = Html.of("""
                 <p class="lead"><a href="{}">{}</a> · <a href="{}">v{}</a> (reference) against <a href="{}">v{}</a> (current)</p>{}
                 <div class="summary {}" role="status"><strong>{}</strong> {} of {} compared columns drifted ({} correction, α = {}).</div>

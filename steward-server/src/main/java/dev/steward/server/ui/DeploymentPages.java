@@ -176,7 +176,7 @@ final class DeploymentPages {
         Html traffic = Html.of("""
                 <section><h2>Traffic</h2><div class="grid two"><figure class="card"><figcaption>Split ({} policy)</figcaption>{}</figure>
                 <figure class="card"><figcaption>Requests per second by version, last {} minutes</figcaption>{}</figure></div>
-                <div class="table-wrap"><table class="compact" id="versions"><caption class="sr-only">Served versions</caption>
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Served versions"><table class="compact" id="versions"><caption class="sr-only">Served versions</caption>
                 <thead><tr><th scope="col">Version</th><th scope="col" class="num">Weight</th><th scope="col" class="num">Share</th>
                 <th scope="col" class="num">Req. 1 min</th><th scope="col" class="num">Err. 1 min</th><th scope="col" class="num">p99 1 min</th>
                 <th scope="col" class="num">p50</th><th scope="col" class="num">p95</th><th scope="col" class="num">p99</th>

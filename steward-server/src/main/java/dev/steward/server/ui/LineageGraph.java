@@ -110,7 +110,8 @@ final class LineageGraph {
             return Html.when(!ofKind.isEmpty(), Html.of("<li><strong>{}</strong>: {}</li>", kind + (ofKind.size() == 1 ? "" : "s"),
                     Html.join(ofKind.stream().map(n -> Html.of("<a href=\"{}\">{}</a> ", n.link(), n.label())).toList())));
         });
+        long tallest = KINDS.stream().mapToLong(kind -> all.stream().filter(n -> n.kind() == KINDS.indexOf(kind)).count()).max().orElse(1);
         return Html.of("<div class=\"card\">{}<ul class=\"links-list\" aria-label=\"Lineage as links\">{}</ul></div>",
-                Widgets.chart(Charts.graph(KINDS, all, links), label, "graph"), list);
+                Widgets.chart(Charts.graph(KINDS, all, links), label, tallest <= 2 ? "small" : "graph"), list);
     }
 }

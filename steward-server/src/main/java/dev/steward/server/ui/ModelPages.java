@@ -259,7 +259,8 @@ final class ModelPages {
                     <div class="field"><label for="request-comment">Comment (optional)</label><input id="request-comment" name="comment" type="text"></div>
                     <div><button type="submit">Request approval</button></div></form></details>""", Html.when(error.isPresent(), Html.of(" open")),
                     link(name, number), request.csrfField(), error.map(e -> Html.of("<div class=\"alert error\" role=\"alert\">{}</div>",
-                            e.getMessage())).orElse(Html.EMPTY), environmentSelect("request-environment", Optional.empty()));
+                            e.getMessage())).orElse(Html.EMPTY), environmentSelect("request-environment",
+                            registry.environments().stream().map(EnvironmentRecord::name).toList()));
         }
         return Html.of("{}{}", cards.isEmpty() ? Widgets.empty("Nobody has requested an approval of this version.") : Html.of(
                 "<div class=\"grid two\">{}</div>", Html.join(cards)), ask);
@@ -288,6 +289,10 @@ final class ModelPages {
         if (!details.version().ready()) {
             return Html.of("<p class=\"muted\">Only a ready version can be promoted; this one is {}.</p>", details.version().status());
         }
+        List<String> open = registry.environments().stream().map(EnvironmentRecord::name).filter(e -> !details.environments().contains(e)).toList();
+        if (open.isEmpty()) {
+            return Html.of("<p class=\"muted\">This version holds every environment.</p>");
+        }
         Html override = Html.when(request.can(Role.ADMIN), Html.of("""
                 <div class="field"><label for="override_reason">Override reason (admins only; promotes even when a policy criterion fails)</label>
                 <input id="override_reason" name="override_reason" type="text"></div>"""));
@@ -296,14 +301,12 @@ final class ModelPages {
                 </form><p class="hint">The safety criteria and the environment's policy are evaluated; the report is kept whether or not the version
                 is promoted.</p>""", link(details.version().modelName(), details.version().version()), request.csrfField(),
                 error.map(e -> Html.of("<div class=\"alert error\" role=\"alert\">{}</div>", e.getMessage())).orElse(Html.EMPTY),
-                environmentSelect("environment", Optional.empty()), override);
+                environmentSelect("environment", open), override);
     }
 
-    private Html environmentSelect(String id, Optional<String> selected) {
-        List<EnvironmentRecord> environments = registry.environments();
+    private static Html environmentSelect(String id, List<String> environments) {
         return Html.of("<div class=\"field\"><label for=\"{}\">Environment</label><select id=\"{}\" name=\"environment\">{}</select></div>", id, id,
-                Html.each(environments, e -> Html.of("<option value=\"{}\"{}>{}</option>", e.name(),
-                        Html.when(selected.map(e.name()::equals).orElse(false), Html.of(" selected")), e.name())));
+                Html.each(environments, e -> Html.of("<option value=\"{}\">{}</option>", e, e)));
     }
 
     /** Every report of the version, newest first: each criterion's observed against expected value and its evidence. */
