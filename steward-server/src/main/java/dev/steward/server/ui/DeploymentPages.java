@@ -145,7 +145,7 @@ final class DeploymentPages {
         double p99 = minute.values().stream().mapToDouble(LiveTraffic.Stats::p99Millis).max().orElse(0);
         DeploymentFeedback figures = feedback.figures(d.name());
         Map<String, double[]> latency = latency(d.name());
-        Html stopped = d.stopped() ? Html.of("<div class=\"stop-banner\" role=\"alert\"><strong>⛔ Stopped.</strong> Every request is refused"
+        Html stopped = d.stopped() ? Html.of("<div class=\"stop-banner\" role=\"alert\"><strong>Stopped.</strong> Every request is refused"
                 + " (503) until a deployer resumes it.{}</div>", d.stopReason().map(r -> Html.of(" Reason: {}", r)).orElse(Html.EMPTY)) : Html.EMPTY;
         Html kpis = Html.of("""
                 <div class="kpis" id="kpis">
@@ -348,7 +348,7 @@ final class DeploymentPages {
                 <thead><tr><th scope="col">Queued</th><th scope="col">Version</th><th scope="col">Predicted</th><th scope="col" class="num">Confidence</th>
                 <th scope="col">Inputs</th>{}</tr></thead><tbody>{}</tbody></table></div>""", Html.when(request.can(Role.EDITOR),
                 Html.of("<th scope=\"col\">Label</th>")), Html.each(list, r -> Html.of("""
-                        <tr><td>{}</td><td>{} v{}</td><td>{}</td><td class="num">{}</td><td><code class="small">{}</code></td>{}</tr>""",
+                        <tr><td class="nowrap">{}</td><td class="nowrap">{} v{}</td><td>{}</td><td class="num">{}</td><td class="wrap"><code class="small">{}</code></td>{}</tr>""",
                         Format.time(r.createdAt()), r.model(), r.version(), r.predictedLabel(), DatasetPages.number(r.confidence()), r.inputsJson(),
                         Html.when(request.can(Role.EDITOR), Html.of("""
                                 <td><form method="post" action="/ui/reviews/{}/label" class="inline-form">{}<label class="sr-only" for="label-{}">True label</label>
@@ -362,7 +362,7 @@ final class DeploymentPages {
         List<DeploymentRevisionRecord> revisions = new ArrayList<>(deployments.history(d.name()));
         java.util.Collections.reverse(revisions);
         Html rows = Html.each(revisions.subList(0, Math.min(REVISIONS_SHOWN, revisions.size())), r -> Html.of("""
-                <tr id="revision-{}"><td class="num">{}</td><td>{}</td><td>{}</td><td>{}</td><td class="wrap">{}</td>
+                <tr id="revision-{}"><td class="num">{}</td><td class="nowrap">{}</td><td>{}</td><td>{}</td><td class="wrap">{}</td>
                 <td><details><summary>Spec</summary><pre class="code small" tabindex="0">{}</pre></details></td><td>{}</td></tr>""", r.revision(),
                 r.revision(), Format.time(r.createdAt()), r.change(), r.createdByName(), r.reason().orElse(""), Widgets.pretty(r.specJson()),
                 r.revision() == d.revision() ? Html.of("<span class=\"muted small\">current</span>") : !request.can(Role.DEPLOYER) ? Html.EMPTY

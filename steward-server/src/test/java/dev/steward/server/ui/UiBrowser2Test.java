@@ -325,6 +325,24 @@ class UiBrowser2Test {
         browser.find("form[action$='/resume'] button").click();
         browser.waitUntil(d -> d.findElements(By.cssSelector(".stop-banner")).isEmpty());
         assertThat(scenario.get("/api/v1/deployments/penguins-api").get("stopped").asBoolean()).isFalse();
+
+        // A change through the API, then its revision restored from the page's history.
+        JsonNode before = scenario.get("/api/v1/deployments/penguins-api");
+        JsonNode spec = before.get("spec").deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) spec.get("batching")).put("max_batch_size", 8);
+        JsonNode changed = ok(scenario.http.send("PUT", "/api/v1/deployments/penguins-api", scenario.admin, "{\"spec\": " + spec + ", \"reason\":"
+                + " \"smaller batches\"}"), 200);
+        String restore = "#restore-reason-" + before.get("revision").asInt();
+        browser.open("/ui/deployments/penguins-api");
+        browser.find(restore).sendKeys("back to the batches we had");
+        browser.find("#revision-" + before.get("revision").asInt() + " form button").click();
+        JsonNode restored = await(() -> scenario.get("/api/v1/deployments/penguins-api"), d -> d.get("revision").asInt() > changed.get("revision")
+                .asInt(), Duration.ofSeconds(10));
+        assertThat(restored.at("/spec/batching/max_batch_size").asInt()).isEqualTo(before.at("/spec/batching/max_batch_size").asInt());
+        JsonNode history = scenario.get("/api/v1/deployments/penguins-api/history").get("revisions");
+        JsonNode last = history.get(history.size() - 1);
+        assertThat(last.get("restored_from").asInt()).isEqualTo(before.get("revision").asInt());
+        assertThat(last.get("reason").asText()).isEqualTo("back to the batches we had");
     }
 
     @Test
