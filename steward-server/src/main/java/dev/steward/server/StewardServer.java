@@ -173,7 +173,7 @@ public final class StewardServer implements AutoCloseable {
                 new TrafficRoutes(steward.deployments(), serving, json),
                 new MonitorRoutes(steward.monitors(), json),
                 // The web UI last: its catch-all for unknown pages under /ui must come after every other route.
-                new UiRoutes(steward.tokens(), steward.tracking(), steward.jobs(), steward.store(), steward.audit(), java.time.Clock.systemUTC()));
+                new UiRoutes(steward, serving, registry, java.time.Clock.systemUTC()));
         // Deployments are loaded (as they were when the server stopped) before the first request, and the live figures with them.
         steward.deployments().start();
         steward.feedback().start();

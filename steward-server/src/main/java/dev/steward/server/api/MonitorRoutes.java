@@ -43,6 +43,9 @@ public final class MonitorRoutes implements Routes {
     private static final String MONITOR = "/api/v1/monitors/{deployment}";
     private static final String WINDOW = MONITOR + "/windows/{window}";
 
+    /** A window's HTML report has inline styles and inline SVG, nothing else: its policy allows nothing else. */
+    public static final String REPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
     private final MonitorService monitors;
     private final Json json;
 
@@ -118,18 +121,10 @@ public final class MonitorRoutes implements Routes {
         router.get(WINDOW + "/report.html", Access.VIEWER, ctx -> {
             String deployment = ctx.pathParam("deployment");
             long number = window(ctx);
-            WindowReport report = monitors.report(deployment, number);
-            List<WindowReport> history = new ArrayList<>();
-            for (MonitorWindowRecord w : monitors.windows(deployment, Optional.of(number), MonitorReportHtml.MAX_HISTORY)) {
-                history.add(WindowReports.fromJson(w.reportJson()));
-            }
-            Collections.reverse(history);
-            MonitorSpec.Drift drift = monitors.history(deployment).stream().filter(r -> r.revision() == report.monitorRevision()).findFirst()
-                    .map(r -> MonitorSpecs.fromJson(r.specJson()).drift()).orElse(MonitorSpec.DEFAULTS.drift());
             ctx.contentType("text/html; charset=utf-8")
                     .header("Content-Disposition", "inline; filename=\"" + deployment + "-window-" + number + ".html\"")
-                    .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
-                    .result(MonitorReportHtml.window(deployment, report, history, drift).getBytes(StandardCharsets.UTF_8));
+                    .header("Content-Security-Policy", REPORT_POLICY)
+                    .result(reportPage(monitors, deployment, number).getBytes(StandardCharsets.UTF_8));
         });
         router.post(WINDOW + "/rebuild", Access.EDITOR, ctx -> {
             String deployment = ctx.pathParam("deployment");
@@ -144,6 +139,22 @@ public final class MonitorRoutes implements Routes {
         });
         router.get(MONITOR + "/alerts", Access.VIEWER, ctx -> json.respond(ctx, 200, alerts(ctx, Optional.of(ctx.pathParam("deployment")))));
         router.get("/api/v1/alerts", Access.VIEWER, ctx -> json.respond(ctx, 200, alerts(ctx, Requests.query(ctx, "deployment"))));
+    }
+
+    /**
+     * The self-contained HTML report of a window, with the windows before it and the drift
+     * thresholds of the revision that closed it (the API's route and the web UI's both send it).
+     */
+    public static String reportPage(MonitorService monitors, String deployment, long number) {
+        WindowReport report = monitors.report(deployment, number);
+        List<WindowReport> history = new ArrayList<>();
+        for (MonitorWindowRecord w : monitors.windows(deployment, Optional.of(number), MonitorReportHtml.MAX_HISTORY)) {
+            history.add(WindowReports.fromJson(w.reportJson()));
+        }
+        Collections.reverse(history);
+        MonitorSpec.Drift drift = monitors.history(deployment).stream().filter(r -> r.revision() == report.monitorRevision()).findFirst()
+                .map(r -> MonitorSpecs.fromJson(r.specJson()).drift()).orElse(MonitorSpec.DEFAULTS.drift());
+        return MonitorReportHtml.window(deployment, report, history, drift);
     }
 
     /** The spec's text: a JSON object given as {@code spec}, or YAML / JSON text given as {@code spec_text}. */

@@ -82,6 +82,15 @@ final class Widgets {
         }
     }
 
+    /** Stored JSON (written by Steward) as a tree. */
+    static com.fasterxml.jackson.databind.JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw StewardException.internal("reading a stored JSON document", e);
+        }
+    }
+
     /** JSON text indented for reading; what is not JSON is shown as it is. */
     static String pretty(String json) {
         try {

@@ -17,6 +17,13 @@
       var option = JSON.parse(node.getAttribute('data-echarts'));
       var chart = echarts.init(node, null, { renderer: 'canvas' });
       chart.setOption(option);
+      // A node or bar that names a page of the UI opens it (the lineage graph's nodes).
+      chart.on('click', function (params) {
+        var link = params.data && params.data.link;
+        if (typeof link === 'string' && link.indexOf('/ui/') === 0) {
+          window.location.assign(link);
+        }
+      });
       node.setAttribute('data-drawn', 'true');
       charts.push(chart);
     });

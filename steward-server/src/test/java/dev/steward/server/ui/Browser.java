@@ -103,13 +103,24 @@ final class Browser implements AutoCloseable {
                 .allMatch(e -> "true".equals(e.getAttribute("data-drawn")) && !e.findElements(By.tagName("canvas")).isEmpty()));
     }
 
+    /** The whole page (up to {@link #MAX_SHOT_HEIGHT} pixels), not only the window: a reviewer sees every part of it. */
     void screenshot(String name) {
         try {
-            Files.write(SCREENSHOTS.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+            // From the top: the sidebar sticks to the window, and the capture starts where the page does.
+            driver.executeScript("window.scrollTo(0, 0)");
+            Map<String, Object> layout = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+            Map<?, ?> size = (Map<?, ?>) layout.get("cssContentSize");
+            double width = ((Number) size.get("width")).doubleValue();
+            double height = Math.min(MAX_SHOT_HEIGHT, ((Number) size.get("height")).doubleValue());
+            Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true,
+                    "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+            Files.write(SCREENSHOTS.resolve(name + ".png"), java.util.Base64.getDecoder().decode((String) shot.get("data")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
+
+    private static final int MAX_SHOT_HEIGHT = 5000;
 
     /** Runs axe-core's WCAG 2 A and AA rules on the page as it is; no violation may be found. */
     @SuppressWarnings("unchecked")

@@ -216,7 +216,8 @@ class UiBrowserTest {
         String job = scenario.submit("command", 0, "{\"command\": \"sleep 600\", \"experiment\": \"ui-jobs\"}");
         browser.login(viewer);
         browser.open("/ui/jobs/" + job);
-        assertThat(browser.all("nav[aria-label=Main] a").stream().map(WebElement::getText)).containsExactly("Experiments", "Jobs");
+        assertThat(browser.all("nav[aria-label=Main] a").stream().map(WebElement::getText)).containsExactly("Experiments", "Datasets", "Models", "Deployments",
+                "Monitoring", "Jobs");
         assertThat(browser.all("details.danger-zone")).isEmpty();
         assertThat(browser.all("form[action$='/cancel'], form[action$='/retry']")).isEmpty();
         assertThat(browser.text(".who")).contains("viewer-vera").contains("viewer");
