@@ -5,8 +5,8 @@
 # log, per-feature profiles, the MMD sample, the confidence-based estimate), over windows of 1,000
 # requests (the default: at these rates several windows close and are evaluated every second) and
 # of 100,000 (what the tap and the writer cost, with few evaluations); wrk, 8 connections,
-# single-row OIP v2 requests, the three interleaved round by round so that the machine's drift in
-# load hits all alike. Prints each run and the ratios of the medians. Target: at most 5% fewer
+# single-row OIP v2 requests of the penguins in turn (traffic like the reference: no drift), the three interleaved round by round, each round starting with another,
+# so that the machine's drift in load hits all alike. Prints each run and the ratios of the medians. Target: at most 5% fewer
 # requests per second with the monitor.
 # Builds the distribution into target/ folders (nothing is installed into the local repository).
 # Usage: bench/monitoring-serving.sh   (BENCH_SECONDS, default 15, BENCH_WARMUP, default 5, BENCH_ROUNDS, default 3)
@@ -61,11 +61,21 @@ OIP='{"inputs": [{"name": "island", "shape": [1, 1], "datatype": "BYTES", "data"
   {"name": "body_mass_g", "shape": [1, 1], "datatype": "FP64", "data": [3750]},
   {"name": "sex", "shape": [1, 1], "datatype": "BYTES", "data": ["MALE"]}]}'
 
+# The penguins with every measurement, one OIP body a line: traffic drawn from the reference, as a calm day brings.
+jq -Rr 'sub("\r$"; "") | split(",") | select(.[2] != "" and .[2] != "NA" and .[5] != "" and .[5] != "NA" and .[6] != "" and .[6] != "NA") |
+  {inputs: [{name: "island", shape: [1, 1], datatype: "BYTES", data: [.[1]]},
+    {name: "beak_length_mm", shape: [1, 1], datatype: "FP64", data: [.[2] | tonumber]},
+    {name: "beak_depth_mm", shape: [1, 1], datatype: "FP64", data: [.[3] | tonumber]},
+    {name: "flipper_length_mm", shape: [1, 1], datatype: "FP64", data: [.[4] | tonumber]},
+    {name: "body_mass_g", shape: [1, 1], datatype: "FP64", data: [.[5] | tonumber]},
+    {name: "sex", shape: [1, 1], datatype: "BYTES", data: [.[6]]}]} | tojson' <(tail -n +2 "$penguins") >"$home/bodies.jsonl"
+export BODIES="$home/bodies.jsonl"
+
 # One wrk run on a deployment; prints req/s, p50, p99 and records req/s and p99 (in ms) in $home/<deployment>.
 load() {
   local name=$1 target="$url/v2/models/$1/infer"
-  BODY="$OIP" wrk -t2 -c8 -d"${warmup}s" -s bench/wrk/post.lua "$target" >/dev/null
-  BODY="$OIP" wrk -t2 -c8 -d"${seconds}s" --latency -s bench/wrk/post.lua "$target" >"$home/wrk.out"
+  wrk -t2 -c8 -d"${warmup}s" -s bench/wrk/post-each.lua "$target" >/dev/null
+  wrk -t2 -c8 -d"${seconds}s" --latency -s bench/wrk/post-each.lua "$target" >"$home/wrk.out"
   local rps p50 p99
   rps="$(awk '/Requests\/sec/ {print $2}' "$home/wrk.out")"
   p50="$(awk '$1 == "50%" {print $2}' "$home/wrk.out")"
@@ -75,11 +85,17 @@ load() {
   echo "$rps $(sed -E 's/us$/ 0.001/; s/ms$/ 1/; s/s$/ 1000/' <<<"$p99" | awk '{print $1 * $2}')" >>"$home/$name"
 }
 
-echo "== OIP v2 infer, 1 row, 8 connections, ${seconds} s each after ${warmup} s of warm-up, $rounds rounds"
-for _ in $(seq 1 "$rounds"); do
-  load penguins-plain
-  load penguins-watched
-  load penguins-large
+echo "== OIP v2 infer, 1 row (the $(wc -l <"$BODIES") penguins in turn), 8 connections, ${seconds} s each after ${warmup} s of warm-up, $rounds rounds"
+order=(penguins-plain penguins-watched penguins-large)
+# The JIT and the sessions warm on all three before anything is kept.
+for name in "${order[@]}"; do
+  wrk -t2 -c8 -d"${warmup}s" -s bench/wrk/post-each.lua "$url/v2/models/$name/infer" >/dev/null
+done
+for round in $(seq 1 "$rounds"); do
+  # Each round starts with another deployment, so that none always runs first or last.
+  for k in 0 1 2; do
+    load "${order[$(( (round + k) % 3 ))]}"
+  done
 done
 median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
 plain_rps="$(cut -d' ' -f1 "$home/penguins-plain" | median)"; watched_rps="$(cut -d' ' -f1 "$home/penguins-watched" | median)"

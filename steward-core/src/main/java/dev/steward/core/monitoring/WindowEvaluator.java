@@ -229,8 +229,9 @@ final class WindowEvaluator {
         for (int i = 0; i < current.length; i++) {
             current[i] = reference.encode(sampled.get(i).numbers(), sampled.get(i).texts());
         }
+        // Stops early once the window cannot end below alpha (most windows): drift runs every permutation.
         MaximumMeanDiscrepancy.Result result = MaximumMeanDiscrepancy.test(reference.mmdSample, current, multivariate.permutations(),
-                multivariate.seed());
+                multivariate.seed(), multivariate.alpha());
         return Optional.of(new WindowReport.MmdResult(result.statistic(), result.pValue(), result.bandwidth(), reference.mmdSample.length,
                 current.length, result.permutations(), result.pValue() < multivariate.alpha()));
     }

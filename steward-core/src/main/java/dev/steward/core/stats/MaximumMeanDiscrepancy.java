@@ -40,6 +40,8 @@ public final class MaximumMeanDiscrepancy {
     /** The seed of the pairs the median heuristic samples on large pools. */
     public static final long MEDIAN_SEED = 0x5EED_3D3DL;
     private static final int BATCH = 8;
+    /** Batches of permutations done before an early stop is considered: 32 permutations. */
+    private static final int ROUND = 4;
 
     /**
      * The outcome of a permutation test.
@@ -133,6 +135,29 @@ public final class MaximumMeanDiscrepancy {
      * from the reference alone so that every window is measured with the same kernel.
      */
     public static Result test(double[][] x, double[][] y, double bandwidth, int permutations, long seed) {
+        return test(x, y, bandwidth, permutations, seed, Double.NaN);
+    }
+
+    /**
+     * As {@link #test(double[][], double[][], int, long)}, stopping early once the test cannot end
+     * below {@code alpha}: after each round of permutations, when {@code 1 + (permutations at least
+     * as large as the observed statistic)} already reaches {@code alpha · (1 + permutations)}, every
+     * remaining permutation could only raise the p-value, so the decision "not below alpha" is the
+     * one the full test would take. The p-value is then Besag and Clifford's sequential estimate
+     * {@code (1 + at least) / (1 + done)} and {@link Result#permutations()} says how many were done.
+     * Windows without drift (the common case) so cost a fraction of the permutations; a window that
+     * drifts runs them all, and its p-value is the full test's. Deterministic for a seed.
+     */
+    public static Result test(double[][] x, double[][] y, int permutations, long seed, double alpha) {
+        check(x, y);
+        checkPermutations(permutations, x.length + y.length);
+        if (!(alpha > 0 && alpha < 1)) {
+            throw new IllegalArgumentException("alpha must lie strictly between 0 and 1, not " + alpha);
+        }
+        return test(x, y, medianHeuristic(x, y), permutations, seed, alpha);
+    }
+
+    private static Result test(double[][] x, double[][] y, double bandwidth, int permutations, long seed, double alpha) {
         int d = check(x, y);
         checkBandwidth(bandwidth);
         checkPermutations(permutations, x.length + y.length);
@@ -175,14 +200,25 @@ public final class MaximumMeanDiscrepancy {
         int batches = (permutations + BATCH - 1) / BATCH;
         double total = grandTotal;
         int[] exceed = new int[batches];
-        IntStream.range(0, batches).parallel().forEach(b -> {
-            int first = b * BATCH;
-            int count = Math.min(BATCH, permutations - first);
-            exceed[b] = batch(matrix, rows, n, m, rowTotals, total, seeds, first, count, observed);
-        });
+        // Rounds of ROUND batches in parallel; without an alpha, one round of every batch.
+        int round = Double.isNaN(alpha) ? batches : ROUND;
+        double enough = Double.isNaN(alpha) ? Double.POSITIVE_INFINITY : alpha * (1.0 + permutations);
         int atLeast = 0;
-        for (int e : exceed) {
-            atLeast += e;
+        int done = 0;
+        for (int start = 0; start < batches; start += round) {
+            int end = Math.min(batches, start + round);
+            IntStream.range(start, end).parallel().forEach(b -> {
+                int first = b * BATCH;
+                int count = Math.min(BATCH, permutations - first);
+                exceed[b] = batch(matrix, rows, n, m, rowTotals, total, seeds, first, count, observed);
+            });
+            for (int b = start; b < end; b++) {
+                atLeast += exceed[b];
+            }
+            done = Math.min(permutations, end * BATCH);
+            if (done < permutations && 1.0 + atLeast >= enough) {
+                return new Result(statistic, (1.0 + atLeast) / (1.0 + done), bandwidth, done);
+            }
         }
         return new Result(statistic, (1.0 + atLeast) / (1.0 + permutations), bandwidth, permutations);
     }

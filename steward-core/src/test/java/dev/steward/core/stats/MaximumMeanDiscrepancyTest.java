@@ -129,6 +129,39 @@ class MaximumMeanDiscrepancyTest {
     }
 
     @Test
+    void stoppingEarlyTakesTheFullTestsDecisionWithFewerPermutationsAndKeepsEveryPermutationOfADrift() {
+        SplittableRandom random = new SplittableRandom(77);
+        int trials = 200;
+        int rejectedEarly = 0;
+        long permutationsDone = 0;
+        for (int t = 0; t < trials; t++) {
+            double[][] x = gaussian(random, 60, 3, 0.0);
+            double[][] y = gaussian(random, 60, 3, 0.0);
+            long seed = random.nextLong();
+            MaximumMeanDiscrepancy.Result full = MaximumMeanDiscrepancy.test(x, y, 200, seed);
+            MaximumMeanDiscrepancy.Result early = MaximumMeanDiscrepancy.test(x, y, 200, seed, 0.05);
+            assertThat(early.pValue() < 0.05).as("trial %d: full p %.4f, early p %.4f", t, full.pValue(), early.pValue())
+                    .isEqualTo(full.pValue() < 0.05);
+            assertThat(early.statistic()).isEqualTo(full.statistic());
+            if (early.pValue() < 0.05) {
+                rejectedEarly++;
+                assertThat(early).as("a rejection runs every permutation").isEqualTo(full);
+            }
+            permutationsDone += early.permutations();
+        }
+        double rate = (double) rejectedEarly / trials;
+        assertThat(rate).isLessThanOrEqualTo(0.05 + 3 * Math.sqrt(0.05 * 0.95 / trials));
+        assertThat((double) permutationsDone / trials).as("permutations per null trial, of 200").isLessThan(80);
+
+        double[][] x = gaussian(random, 300, 4, 0.0);
+        double[][] shifted = gaussian(random, 250, 4, 0.3);
+        MaximumMeanDiscrepancy.Result drift = MaximumMeanDiscrepancy.test(x, shifted, 203, 99, 0.05);
+        assertThat(drift).isEqualTo(MaximumMeanDiscrepancy.test(x, shifted, 203, 99));
+        assertThat(drift.permutations()).isEqualTo(203);
+        assertThatThrownBy(() -> MaximumMeanDiscrepancy.test(x, shifted, 203, 99, 1.5)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void onALargePoolTheMedianIsSampledWithinItsRankError() {
         SplittableRandom random = new SplittableRandom(11);
         double[][] x = gaussian(random, 1600, 2, 0.0);
