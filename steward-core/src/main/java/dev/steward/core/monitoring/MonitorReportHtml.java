@@ -91,7 +91,7 @@ public final class MonitorReportHtml {
      * Tests: ln(p) / ln(α) of the adjusted p-value (capped at 10); distances: the distance over its
      * threshold. Empty for a feature not compared.
      */
-    static OptionalDouble evidence(FeatureDrift f, MonitorSpec.Drift thresholds) {
+    public static OptionalDouble evidence(FeatureDrift f, MonitorSpec.Drift thresholds) {
         if (f.skipped().isPresent()) {
             return OptionalDouble.empty();
         }

@@ -3,6 +3,7 @@ package dev.steward.server.ui;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.steward.core.monitoring.MonitorReportHtml;
 import dev.steward.core.monitoring.MonitorService;
 import dev.steward.core.monitoring.MonitorSpec;
 import dev.steward.core.monitoring.MonitorView;
@@ -150,7 +151,7 @@ final class MonitorPages {
             }
             for (WindowReport.FeatureDrift f : r.features()) {
                 int y = features.indexOf(f.column());
-                OptionalDouble e = evidence(f, thresholds);
+                OptionalDouble e = MonitorReportHtml.evidence(f, thresholds);
                 if (y >= 0 && e.isPresent()) {
                     cells.add(List.of(x, y, Math.round(e.getAsDouble() * 1000) / 1000.0));
                 }
@@ -159,34 +160,6 @@ final class MonitorPages {
         return Html.of("<figure class=\"card\"><figcaption>Evidence of drift of each feature in each window, relative to its threshold"
                 + " (1 = at the threshold; 2 or more is well past it)</figcaption>{}</figure>", Widgets.chart(Charts.heatmap(windows, features, cells,
                 2, "drift"), "Drift of each feature in each of the last " + reports.size() + " windows", features.size() > 10 ? "tall" : ""));
-    }
-
-    /**
-     * How far a feature's evidence is from its threshold: for a test, log p / log α (1 at α); for a
-     * distance, the distance over its threshold; at most 10. The HTML report ({@code MonitorReportHtml})
-     * colours its heatmap by the same measure.
-     */
-    static OptionalDouble evidence(WindowReport.FeatureDrift f, MonitorSpec.Drift thresholds) {
-        if (f.skipped().isPresent()) {
-            return OptionalDouble.empty();
-        }
-        OptionalDouble p = f.adjustedPValue().isPresent() ? f.adjustedPValue() : f.pValue();
-        return switch (f.method()) {
-            case "wasserstein" -> ratio(f.wasserstein(), thresholds.wasserstein());
-            case "jensen-shannon" -> ratio(f.jensenShannon(), thresholds.jensenShannon());
-            default -> {
-                if (p.isPresent()) {
-                    double v = p.getAsDouble();
-                    yield OptionalDouble.of(v <= 0 ? 10 : v >= 1 ? 0 : Math.min(10, Math.log(v) / Math.log(thresholds.alpha())));
-                }
-                yield f.wasserstein().isPresent() ? ratio(f.wasserstein(), thresholds.wasserstein()) : ratio(f.jensenShannon(), thresholds.jensenShannon());
-            }
-        };
-    }
-
-    private static OptionalDouble ratio(OptionalDouble value, double threshold) {
-        return value.isPresent() && Double.isFinite(value.getAsDouble()) ? OptionalDouble.of(Math.min(10, value.getAsDouble() / threshold))
-                : OptionalDouble.empty();
     }
 
     /** The chosen window's reference and current distribution of each feature (drifted first), with a choice of window. */
