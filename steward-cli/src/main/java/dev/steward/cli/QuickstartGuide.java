@@ -35,10 +35,14 @@ final class QuickstartGuide {
         out.println("  # score a file on this machine with the production model");
         out.println("  " + steward + " predict --model models:/" + QuickstartScenario.MODEL + "@production --input " + home.resolve("quickstart")
                 .resolve("penguins-holdout.csv") + " --output scored.csv");
-        out.println("  " + steward + " monitor windows " + deployment + "        # the monitor's windows, the drifted one flagged");
-        out.println("  " + steward + " deploy history " + deployment + "         # every revision, the canary's included");
-        out.println("  " + steward + " lineage model " + QuickstartScenario.MODEL + "/" + scenario.champion()
-                + "          # data, run, evaluations, promotions");
+        String[][] more = {
+                {steward + " monitor windows " + deployment, "the monitor's windows, the drifted one flagged"},
+                {steward + " deploy history " + deployment, "every revision, the canary's included"},
+                {steward + " lineage model " + QuickstartScenario.MODEL + "/" + scenario.champion(), "its data, run, evaluations and promotions"}};
+        int width = java.util.Arrays.stream(more).mapToInt(m -> m[0].length()).max().orElse(0);
+        for (String[] line : more) {
+            out.println("  " + line[0] + " ".repeat(width - line[0].length()) + "   # " + line[1]);
+        }
         out.println("What each step did, and the page that explains it: docs/quickstart.md");
         out.flush();
     }

@@ -142,13 +142,17 @@ final class QuickstartScenario {
         Optional<JsonNode> earlier = jobs("sweep").stream()
                 .filter(j -> j.at("/spec/experiment").asText().equals(EXPERIMENT) && j.at("/spec/train/dataset/version").asInt() == training)
                 .filter(j -> List.of("succeeded", "running", "queued").contains(j.get("status").asText())).findFirst();
+        if (earlier.isEmpty()) {
+            cancelLeftTrials();
+        }
         JsonNode job = earlier.orElseGet(() -> client.submitJob("sweep", 0, sweepSpec()));
         String id = job.get("id").asText();
         JsonNode done = await(() -> {
             JsonNode current = client.getJob(id);
             List<JsonNode> trials = jobs(null).stream().filter(j -> j.path("parent_id").asText().equals(id)).toList();
             long ended = trials.stream().filter(t -> List.of("succeeded", "failed", "cancelled").contains(t.get("status").asText())).count();
-            step.note(ended + " of " + Math.max(trials.size(), 6) + " trials done");
+            long running = trials.stream().filter(t -> t.get("status").asText().equals("running")).count();
+            step.note(trials.isEmpty() ? "queued" : ended + " of " + trials.size() + " trials done, " + running + " training");
             return current;
         }, j -> !List.of("queued", "running").contains(j.get("status").asText()), "the sweep " + id);
         if (!done.get("status").asText().equals("succeeded")) {
@@ -168,6 +172,20 @@ final class QuickstartScenario {
         JsonNode best = ranked.stream().filter(t -> t.get("run_id").asText().equals(bestRun)).findFirst().orElseThrow();
         return String.format(Locale.ROOT, "%d trials%s; best %s: f1_macro %.3f on its validation rows (run %s)", summary.get("trials").size(),
                 earlier.isPresent() ? " (an earlier quickstart's sweep)" : "", params(best), best.get("f1_macro").asDouble(), bestRun);
+    }
+
+    /**
+     * An earlier quickstart's sweep that was interrupted (its server stopped) leaves trials queued,
+     * which would take the workers from the new sweep's trials for results nobody reads.
+     */
+    private void cancelLeftTrials() {
+        List<String> stopped = jobs("sweep").stream().filter(j -> j.at("/spec/experiment").asText().equals(EXPERIMENT))
+                .filter(j -> !List.of("succeeded", "running", "queued").contains(j.get("status").asText())).map(j -> j.get("id").asText()).toList();
+        for (JsonNode trial : jobs("train")) {
+            if (stopped.contains(trial.path("parent_id").asText()) && List.of("queued", "running").contains(trial.get("status").asText())) {
+                client.cancelJob(trial.get("id").asText(), "quickstart: the sweep of this trial was interrupted; a new sweep replaces it");
+            }
+        }
     }
 
     /**

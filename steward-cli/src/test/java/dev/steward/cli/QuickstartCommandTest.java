@@ -50,7 +50,7 @@ class QuickstartCommandTest {
     @Test
     @Order(1)
     void eachStepPrintsOneLineWithItsResultAndTimeAndTheEndSaysWhereEverythingIs() {
-        List<String> steps = first.out().lines().filter(l -> l.matches("^\\[\\s*\\d+/11] ✓ .*\\(\\d+\\.\\d s\\)$")).toList();
+        List<String> steps = first.out().lines().filter(l -> l.matches("^\\[\\s*\\d+/11] (✓|ok) .*\\(\\d+\\.\\d s\\)$")).toList();
         assertThat(steps).as(first.out()).hasSize(11);
         assertThat(first.out()).contains("Done in ", "/ui/", home.resolve("admin.token").toString(), "/v2/models/penguins-api/infer",
                 "/deployments/penguins-api/invocations", "MLFLOW_TRACKING_URI=", "MLFLOW_TRACKING_TOKEN=", "predict --model models:/penguins@production",
