@@ -120,6 +120,9 @@ final class QuickstartCommand implements Callable<Integer> {
         if (e instanceof NoSuchFileException) {
             return "a parent directory is missing";
         }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
         return e.getReason() != null ? e.getReason().toLowerCase(java.util.Locale.ROOT) : e.getClass().getSimpleName();
     }
 

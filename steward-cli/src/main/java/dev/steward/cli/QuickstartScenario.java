@@ -59,6 +59,8 @@ final class QuickstartScenario {
     private String challengerRun;
     private int champion;
     private int challenger;
+    /** Whether this run sent traffic before the drifted window: then an alert found before it is not an earlier run's. */
+    private boolean sentTraffic;
 
     QuickstartScenario(StewardClient client, QuickstartTraffic traffic, Path directory) {
         this.client = requireNonNull(client, "client is null");
@@ -388,6 +390,7 @@ final class QuickstartScenario {
         if (toSend == 0) {
             return "already sent by an earlier quickstart; " + live;
         }
+        sentTraffic = true;
         return tally + "; " + live;
     }
 
@@ -400,8 +403,9 @@ final class QuickstartScenario {
     private String canary(QuickstartProgress.Step step) {
         Optional<JsonNode> decided = lastRevision(r -> List.of("canary-promote", "canary-rollback").contains(r.get("change").asText()));
         if (decided.isPresent()) {
-            return "decided by an earlier quickstart: " + decision(decided.get());
+            return "decided by an earlier quickstart: " + decision(decided.get()) + followVerdict(decided.get());
         }
+        sentTraffic = true;
         JsonNode deployment = client.deployment(DEPLOYMENT);
         Optional<Integer> holder = holder();
         if (!deployment.at("/spec/traffic").has("canary")) {
@@ -429,13 +433,19 @@ final class QuickstartScenario {
         }, now -> !now.at("/spec/traffic").has("canary"), "the canary of " + DEPLOYMENT);
         JsonNode last = lastRevision(r -> List.of("canary-promote", "canary-rollback").contains(r.get("change").asText()))
                 .orElseThrow(() -> StewardException.internal("the canary of " + DEPLOYMENT + " ended without a decision: " + after, null));
-        String result = decision(last);
-        if (last.get("change").asText().equals("canary-rollback")) {
-            // What serves production goes back too: the registry's environment follows the guardrails' verdict.
-            client.rollbackEnvironment(MODEL, ENVIRONMENT, "quickstart: the canary of version " + challenger + " was rolled back");
-            result += "; " + ENVIRONMENT + " rolled back to version " + champion;
+        return sent[0] + " requests with feedback; " + decision(last) + followVerdict(last);
+    }
+
+    /**
+     * After a rollback, what holds production goes back too: the registry's environment follows the
+     * guardrails' verdict (also when an earlier quickstart stopped between the two).
+     */
+    private String followVerdict(JsonNode decision) {
+        if (!decision.get("change").asText().equals("canary-rollback") || holder().filter(h -> h == challenger).isEmpty()) {
+            return "";
         }
-        return sent[0] + " requests with feedback; " + result;
+        client.rollbackEnvironment(MODEL, ENVIRONMENT, "quickstart: the canary of version " + challenger + " was rolled back");
+        return "; " + ENVIRONMENT + " rolled back to version " + champion;
     }
 
     private Map<String, Object> canarySpec() {
@@ -465,22 +475,24 @@ final class QuickstartScenario {
     // ---- 10. drift ---------------------------------------------------------------------------
 
     private String drift(QuickstartProgress.Step step) {
-        Optional<JsonNode> fired = driftAlert();
-        if (fired.isPresent()) {
-            return "raised by an earlier quickstart: " + windowSummary(window(fired.get().at("/evidence/window").asLong())) + "; alert "
+        Optional<JsonNode> fired = driftAlert(-1);
+        if (fired.isPresent() && !sentTraffic) {
+            return "raised by an earlier quickstart: " + windowSummary(window(fired.get().get("last_window").asLong())) + "; alert "
                     + alert(fired.get());
         }
+        long before = client.monitorWindows(DEPLOYMENT, null, 1).at("/windows/0/window").asLong(-1);
         List<Penguin> drifted = data.drifted();
         traffic.send(DEPLOYMENT, drifted.subList(0, 2 * WINDOW), false, n -> step.note(n + " of " + 2 * WINDOW + " drifted requests"));
         step.note("waiting for the window to close and be evaluated");
-        JsonNode alert = await(() -> driftAlert().orElse(JSON.nullNode()), a -> !a.isNull(), "the drift alert of " + DEPLOYMENT);
-        JsonNode window = window(alert.at("/evidence/window").asLong());
+        JsonNode alert = await(() -> driftAlert(before).orElse(JSON.nullNode()), a -> !a.isNull(), "the drift alert of " + DEPLOYMENT);
+        JsonNode window = window(alert.get("last_window").asLong());
         return 2 * WINDOW + " requests of shifted penguins; " + windowSummary(window) + "; alert " + alert(alert);
     }
 
-    private Optional<JsonNode> driftAlert() {
+    /** The newest alert of the drift rule that a window after {@code after} raised or kept firing. */
+    private Optional<JsonNode> driftAlert(long after) {
         for (JsonNode alert : client.alerts(DEPLOYMENT, null, 100).get("alerts")) {
-            if (alert.path("rule").asText().equals(DRIFT_ALERT)) {
+            if (alert.path("rule").asText().equals(DRIFT_ALERT) && alert.path("last_window").asLong() > after) {
                 return Optional.of(alert);
             }
         }
@@ -522,7 +534,7 @@ final class QuickstartScenario {
 
     // ---- helpers -----------------------------------------------------------------------------
 
-    /** Polls {@code read} until its answer meets {@code done}, for up to three minutes. */
+    /** Polls {@code read} until its answer meets {@code done}, for up to {@link #PATIENCE}. */
     private static JsonNode await(Supplier<JsonNode> read, Predicate<JsonNode> done, String what) {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (true) {
@@ -553,11 +565,8 @@ final class QuickstartScenario {
         }
     }
 
+    /** The champion's version number, once the registry step ran. */
     int champion() {
         return champion;
-    }
-
-    int heldOut() {
-        return heldOut;
     }
 }
