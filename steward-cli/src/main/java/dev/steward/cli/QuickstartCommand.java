@@ -60,18 +60,24 @@ final class QuickstartCommand implements Callable<Integer> {
             overrides.put("server.port", Integer.toString(port));
         }
         StewardConfig config = ConfigLoader.load(home, System.getenv(), overrides);
-        requireFreePort(config.server().bindAddress(), config.server().port());
+        // The home first: a second quickstart on it is told so, not that the first one's port is taken.
         HomeLock lock = lock(home);
+        try {
+            requireFreePort(config.server().bindAddress(), config.server().port());
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         StewardServer server;
         try (QuickstartLog log = QuickstartLog.to(home.resolve("quickstart.log"))) {
             server = start(config, lock);
+            String token = adminToken(server, config);
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> stop(server, out, stopped), "steward-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             out.println("Steward " + VersionCommand.version() + " listening on " + server.uri() + " (home: " + home + ", server log: "
                     + log.file() + ")");
             out.flush();
-            String token = adminToken(server, config);
             QuickstartScenario scenario;
             try (StewardClient client = StewardClient.create(server.uri(), token);
                  QuickstartProgress progress = new QuickstartProgress(out, System.console() != null, QuickstartScenario.STEPS)) {
@@ -126,7 +132,7 @@ final class QuickstartCommand implements Callable<Integer> {
         return e.getReason() != null ? e.getReason().toLowerCase(java.util.Locale.ROOT) : e.getClass().getSimpleName();
     }
 
-    /** Said before the stores open, so that a taken port costs nothing; the bind itself is checked again in {@link #start}. */
+    /** Said before the stores open, so that a taken port changes nothing; the bind itself is checked again in {@link #start}. */
     private static void requireFreePort(String address, int port) {
         if (port == 0) {
             return;
