@@ -27,9 +27,9 @@ final class QuickstartGuide {
                 + "{\"name\": \"body_mass_g\", \"shape\": [1, 1], \"datatype\": \"FP64\", \"data\": [4950]}, "
                 + "{\"name\": \"sex\", \"shape\": [1, 1], \"datatype\": \"BYTES\", \"data\": [\"MALE\"]}]}'");
         out.println("  # MLflow's scoring protocol, as 'mlflow models serve' answers it");
-        out.println("  curl -s " + url + "/deployments/" + deployment + "/invocations -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json'"
-                + " -d '{\"dataframe_records\": [{\"island\": \"Dream\", \"beak_length_mm\": 49.5, \"beak_depth_mm\": 19.0,"
-                + " \"flipper_length_mm\": 200, \"body_mass_g\": 3800, \"sex\": \"MALE\"}]}'");
+        out.println("  curl -s " + url + "/deployments/" + deployment + "/invocations -H \"Authorization: Bearer $TOKEN\""
+                + " -H 'Content-Type: application/json' -d '{\"dataframe_records\": [{\"island\": \"Dream\", \"beak_length_mm\": 49.5,"
+                + " \"beak_depth_mm\": 19.0, \"flipper_length_mm\": 200, \"body_mass_g\": 3800, \"sex\": \"MALE\"}]}'");
         out.println("  # MLflow clients track runs here unchanged");
         out.println("  export MLFLOW_TRACKING_URI=" + url + " MLFLOW_TRACKING_TOKEN=$TOKEN");
         out.println("  # score a file on this machine with the production model");

@@ -28,6 +28,7 @@ final class QuickstartProgress implements AutoCloseable {
     private final String failed;
     private final ScheduledExecutorService ticker;
     private final int total;
+    private final int width = width();
     private int number;
 
     QuickstartProgress(PrintWriter out, boolean terminal, int total) {
@@ -108,10 +109,19 @@ final class QuickstartProgress implements AutoCloseable {
         }
     }
 
+    /** Redraws the step's line in place; cut to the terminal's width, since a wrapped line could not be redrawn. */
     private synchronized void draw(String line) {
-        int width = 120;
-        out.print("\r" + (line.length() > width ? line.substring(0, width - 1) + "…" : line) + "\033[K");
+        out.print("\r" + (line.length() >= width ? line.substring(0, width - 2) + "…" : line) + "\033[K");
         out.flush();
+    }
+
+    /** The terminal's width as the launcher passes it ({@code $COLUMNS}), else 80. */
+    private static int width() {
+        try {
+            return Math.max(40, Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "80").trim()));
+        } catch (NumberFormatException e) {
+            return 80;
+        }
     }
 
     private synchronized void finish(String line) {

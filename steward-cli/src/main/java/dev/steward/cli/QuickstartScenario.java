@@ -371,6 +371,12 @@ final class QuickstartScenario {
                 """.formatted(DATASET, heldOut, WINDOW, DRIFT_ALERT);
     }
 
+    private static long share(JsonNode deployment, int version) {
+        return StreamSupport.stream(deployment.get("traffic").spliterator(), false)
+                .filter(t -> t.get("model").asText().equals("models:/" + MODEL + "/" + version))
+                .mapToLong(t -> Math.round(t.get("share").asDouble() * 100)).findFirst().orElse(0);
+    }
+
     private static String served(JsonNode deployment) {
         return StreamSupport.stream(deployment.get("traffic").spliterator(), false)
                 .map(t -> t.get("model").asText() + " " + Math.round(t.get("share").asDouble() * 100) + "%").collect(Collectors.joining(", "));
@@ -427,7 +433,7 @@ final class QuickstartScenario {
                 int from = sent[0] % penguins.size();
                 traffic.send(DEPLOYMENT, penguins.subList(from, Math.min(from + 10, penguins.size())), true, n -> { });
                 sent[0] += 10;
-                step.note(sent[0] + " requests, " + served(now));
+                step.note(sent[0] + " requests, the challenger at " + share(now, challenger) + "%");
             }
             return now;
         }, now -> !now.at("/spec/traffic").has("canary"), "the canary of " + DEPLOYMENT);

@@ -55,8 +55,8 @@ class QuickstartCommandTest {
         List<String> steps = first.out().lines().filter(l -> l.matches("^\\[\\s*\\d+/11] (✓|ok) .*\\(\\d+\\.\\d s\\)$")).toList();
         assertThat(steps).as(first.out()).hasSize(11);
         assertThat(first.out()).contains("Done in ", "/ui/", home.resolve("admin.token").toString(), "/v2/models/penguins-api/infer",
-                "/deployments/penguins-api/invocations", "MLFLOW_TRACKING_URI=", "MLFLOW_TRACKING_TOKEN=", "predict --model models:/penguins@production",
-                "Stopped the server (--no-serve)");
+                "/deployments/penguins-api/invocations", "MLFLOW_TRACKING_URI=", "MLFLOW_TRACKING_TOKEN=",
+                "predict --model models:/penguins@production", "Stopped the server (--no-serve)");
         assertThat(first.out()).contains("CRITERION", "f1_macro >= 0.9 on penguins@2", "p50 single-row latency");
         assertThat(first.err()).isEmpty();
         assertThat(home.resolve("quickstart.log")).isNotEmptyFile();
