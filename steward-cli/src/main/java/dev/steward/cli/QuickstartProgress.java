@@ -77,8 +77,9 @@ final class QuickstartProgress implements AutoCloseable {
         ScheduledFuture<?> spinning = null;
         if (terminal) {
             int[] frame = {0};
-            spinning = ticker.scheduleAtFixedRate(() -> draw(prefix + spinner[frame[0]++ % spinner.length] + " " + title
-                    + (step.note.isEmpty() ? "" : ": " + step.note) + "  " + seconds(start)), 0, 100, TimeUnit.MILLISECONDS);
+            // The time before the note, so that a line cut to the terminal's width still shows it.
+            spinning = ticker.scheduleAtFixedRate(() -> draw(prefix + spinner[frame[0]++ % spinner.length] + " " + title + " (" + seconds(start)
+                    + ")" + (step.note.isEmpty() ? "" : ": " + step.note)), 0, 100, TimeUnit.MILLISECONDS);
         }
         String result;
         try {

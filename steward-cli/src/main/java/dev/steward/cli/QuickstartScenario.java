@@ -489,10 +489,14 @@ final class QuickstartScenario {
         long before = client.monitorWindows(DEPLOYMENT, null, 1).at("/windows/0/window").asLong(-1);
         List<Penguin> drifted = data.drifted();
         traffic.send(DEPLOYMENT, drifted.subList(0, 2 * WINDOW), false, n -> step.note(n + " of " + 2 * WINDOW + " drifted requests"));
-        step.note("waiting for the window to close and be evaluated");
-        JsonNode alert = await(() -> driftAlert(before).orElse(JSON.nullNode()), a -> !a.isNull(), "the drift alert of " + DEPLOYMENT);
-        JsonNode window = window(alert.get("last_window").asLong());
-        return 2 * WINDOW + " requests of shifted penguins; " + windowSummary(window) + "; alert " + alert(alert);
+        // Two windows' worth: the first window after the replay began may still hold calm requests, the second holds drifted ones only.
+        long pure = before + 2;
+        step.note("waiting for window " + pure + " to close and be evaluated");
+        await(() -> JSON.valueToTree(client.monitorWindows(DEPLOYMENT, pure + 1, 1).get("windows")),
+                w -> w.size() == 1 && w.get(0).get("window").asLong() == pure && w.get(0).path("status").asText().equals("evaluated")
+                        && driftAlert(pure - 1).isPresent(), "window " + pure + " of " + DEPLOYMENT + " and its drift alert");
+        JsonNode alert = driftAlert(pure - 1).orElseThrow();
+        return 2 * WINDOW + " requests of shifted penguins; " + windowSummary(window(pure)) + "; alert " + alert(alert);
     }
 
     /** The newest alert of the drift rule that a window after {@code after} raised or kept firing. */
