@@ -36,9 +36,9 @@ import picocli.CommandLine.Spec;
  * the port is taken, another server holds the home) is said in one line with what to do instead.
  */
 @Command(name = "quickstart",
-        description = {"Start Steward on the home directory and walk the whole lifecycle on the bundled penguins: data and validation,",
-                "a sweep, evaluation, registry, policy, promotion, deployment, live traffic with feedback, a canary, drift, the audit chain.",
-                "Then keep serving (Ctrl-C stops); run it again to reuse what it made."})
+        description = {"Start Steward and walk the whole lifecycle on the bundled penguins, then keep serving (Ctrl-C stops).",
+                "The steps: data and validation, a sweep, evaluation, registry, policy, promotion, deployment, live traffic with feedback,"
+                        + " a canary, drift, the audit chain. Run it again to reuse what it made; docs/quickstart.md says more."})
 final class QuickstartCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
