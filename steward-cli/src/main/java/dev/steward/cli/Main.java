@@ -28,7 +28,7 @@ public final class Main implements Runnable {
      * than a short command's own work, so a command line gets only the command it names (see
      * {@link #commandLine}).
      */
-    static final List<Class<?>> COMMANDS = List.of(ServerCommand.class, TokenCommand.class, AuditCommand.class, ExperimentsCommand.class,
+    static final List<Class<?>> COMMANDS = List.of(QuickstartCommand.class, ServerCommand.class, TokenCommand.class, AuditCommand.class, ExperimentsCommand.class,
             RunsCommand.class, RunCommand.class, DataCommand.class, TrainCommand.class, JobsCommand.class, EvaluateCommand.class,
             FeasibilityCommand.class, PredictCommand.class, GateCommand.class, ModelsCommand.class, DeployCommand.class, ReviewCommand.class,
             FeedbackCommand.class, MonitorCommand.class, LineageCommand.class, WebhooksCommand.class, GcCommand.class,
