@@ -15,14 +15,14 @@
 # Areas, in the order they run, with their rough duration on 2 cores (the full run: about 30 min):
 #   tracking (4 min), data (2), training (2), predict (3-6), registry (2), request-log (1),
 #   serving (3), monitoring (1), monitoring-serving (2.5), ui (5), cli (3.5)
-# The environment overrides the settings below (e.g. BENCH_SECONDS=8 bench/run.sh --only serving).
+# BENCH_SECONDS, BENCH_WARMUP, BENCH_ROUNDS and BENCH_UI_RUNS in the environment win (e.g. BENCH_SECONDS=8 bench/run.sh --only serving).
 # The data areas read ../shared/data (flights-3m.parquet, penguins.csv).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 all_areas=(tracking data training predict registry request-log serving monitoring monitoring-serving ui cli)
 quick_areas=(serving monitoring monitoring-serving cli)
-usage() { sed -n '/^# Usage:/,/^# The data areas/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '/^# Usage:/,/^# The data areas/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-2}"; }
 
 quick=false
 only=""
@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
     --quick) quick=true ;;
     --only) [ $# -ge 2 ] || usage; only="$2"; shift ;;
     --only=*) only="${1#--only=}" ;;
-    -h|--help) usage ;;
+    -h|--help) usage 0 ;;
     *) echo "bench: unknown option '$1'" >&2; usage ;;
   esac
   shift
