@@ -456,7 +456,13 @@ class WebhooksApiTest {
             publish(server.steward(), EventType.APPROVAL_REJECTED, 0);
             receiver.awaitDelivered(1);
 
+            // The receiver has the delivery before the dispatcher records the attempt that made it: wait for the record.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             List<WebhookDeliveryInfo.Attempt> attempts = deliveries(id).deliveries().get(0).attempts();
+            while (attempts.size() < 5 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+                attempts = deliveries(id).deliveries().get(0).attempts();
+            }
             assertThat(attempts).hasSize(5);
             for (int i = 1; i < attempts.size(); i++) {
                 Duration gap = Duration.between(Instant.parse(attempts.get(i - 1).startedAt()), Instant.parse(attempts.get(i).startedAt()));
