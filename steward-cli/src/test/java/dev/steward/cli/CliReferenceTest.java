@@ -1,6 +1,7 @@
 package dev.steward.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +20,10 @@ class CliReferenceTest {
             Files.writeString(FILE, expected, StandardCharsets.UTF_8);
         }
         String actual = Files.exists(FILE) ? Files.readString(FILE, StandardCharsets.UTF_8) : "";
-        assertThat(actual).as("docs/cli.md is not what the commands' annotations give; regenerate it with\n  " + CliReference.REGENERATE
-                + "\nfrom the repository's root").isEqualTo(expected);
+        if (!actual.equals(expected)) {
+            fail("docs/cli.md is not what the commands' annotations give; regenerate it with\n  " + CliReference.REGENERATE
+                + "\nfrom the repository's root (" + firstDifference(expected, actual) + ")");
+        }
     }
 
     @Test
@@ -31,5 +34,20 @@ class CliReferenceTest {
             command.getSubcommands().keySet().forEach(sub -> assertThat(reference).contains("Usage: steward " + command.getCommandName() + " " + sub));
         });
         assertThat(reference).contains("## steward data\n", "### steward data import\n", "Usage: steward models promote").doesNotContain("\u001B[");
+    }
+
+    /** Where the file first differs from what it should be, so the failure stays short. */
+    static String firstDifference(String expected, String actual) {
+        if (actual.isEmpty()) {
+            return "the file is missing or empty";
+        }
+        String[] want = expected.split("\n", -1);
+        String[] have = actual.split("\n", -1);
+        for (int i = 0; i < Math.min(want.length, have.length); i++) {
+            if (!want[i].equals(have[i])) {
+                return "line " + (i + 1) + " is \"" + have[i] + "\" but should be \"" + want[i] + "\"";
+            }
+        }
+        return "the file has " + have.length + " lines but should have " + want.length;
     }
 }
