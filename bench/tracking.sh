@@ -43,7 +43,7 @@ if [[ "$parts" == all || "$parts" == wrk ]]; then
     before="$(cpu_ticks)"
     out="$(wrk -t2 -c"$1" -d"${seconds}s" --latency -s "bench/wrk/$2" "$url")"
     after="$(cpu_ticks)"
-    grep -E "Requests/sec|50%|99%|Non-2xx" <<<"$out"
+    grep -E "Requests/sec|^ +50%|^ +99%|Non-2xx" <<<"$out"
     requests="$(grep -Eo '^ *[0-9]+ requests in' <<<"$out" | grep -Eo '[0-9]+')"
     awk -v t=$((after - before)) -v r="$requests" -v m="$3" -v hz="$(getconf CLK_TCK)" \
       'BEGIN { printf "  server CPU %.1f us per request, %.2f us per metric (%d requests)\n", t / hz * 1e6 / r, t / hz * 1e6 / r / m, r }'

@@ -35,6 +35,8 @@ final class GroupCommit {
     /** The open group, or null; guarded by {@link #lock}. */
     private Group open;
     private volatile long commits;
+    /** The writer connection's kept statements; guarded by {@link #lock}. */
+    private StatementCache statements;
 
     GroupCommit(Jdbi writer) {
         this.writer = requireNonNull(writer, "writer is null");
@@ -51,7 +53,7 @@ final class GroupCommit {
         lock.lock();
         try {
             if (open == null) {
-                open = Group.begin(writer);
+                open = Group.begin(writer, this);
             }
             group = open;
             try {
@@ -97,16 +99,17 @@ final class GroupCommit {
         /** Why the transaction cannot commit (a member broke it, or the commit failed); null while it can. */
         private volatile RuntimeException failure;
 
-        private Group(Handle handle) {
+        private Group(Handle handle, StatementCache statements) {
             this.handle = handle;
-            this.context = new JdbcContext(handle, Dialect.SQLITE, true);
+            this.context = new JdbcContext(handle, Dialect.SQLITE, true, statements);
         }
 
-        static Group begin(Jdbi writer) {
+        static Group begin(Jdbi writer, GroupCommit owner) {
             Handle handle = writer.open();
             try {
                 handle.begin();
-                return new Group(handle);
+                owner.statements = StatementCache.forHandle(handle, owner.statements);
+                return new Group(handle, owner.statements);
             } catch (RuntimeException e) {
                 handle.close();
                 throw e;
