@@ -9,7 +9,7 @@
 #   BENCH_WARMUP  seconds of load before each measured wrk run (default 15: on a loaded machine the JIT
 #                 needs that long; with 5 s the first figures measured half-compiled code)
 #   BENCH_RUNS    runs of the search benchmark, comma-separated (default 2000,100000)
-#   BENCH_JFR     a file: the server records a JFR profile of the wrk parts into it
+#   BENCH_JFR     a file: the server records a JFR profile of the wrk parts into it (the search's JVM into NAME-search.jfr)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
@@ -62,5 +62,7 @@ fi
 
 if [[ "$parts" == all || "$parts" == search ]]; then
   echo "== search (load average $(cut -d' ' -f1 /proc/loadavg))"
-  java -Xmx2g -Dbench.runs="${BENCH_RUNS:-2000,100000}" -cp "bench/target/classes:$dist/lib/*" dev.steward.bench.Bench tracking:search
+  search_jfr=()
+  [[ -n "${BENCH_JFR:-}" ]] && search_jfr=("-XX:StartFlightRecording=filename=${BENCH_JFR%.jfr}-search.jfr,settings=profile")
+  java -Xmx2g "${search_jfr[@]}" -Dbench.runs="${BENCH_RUNS:-2000,100000}" -cp "bench/target/classes:$dist/lib/*" dev.steward.bench.Bench tracking:search
 fi
