@@ -9,6 +9,7 @@
 #   BENCH_WARMUP  seconds of load before each measured wrk run (default 15: on a loaded machine the JIT
 #                 needs that long; with 5 s the first figures measured half-compiled code)
 #   BENCH_RUNS    runs of the search benchmark, comma-separated (default 2000,100000)
+#   BENCH_SET     server settings, e.g. "store.sqlite-synchronous=FULL" (space-separated KEY=VALUE)
 #   BENCH_JFR     a file: the server records a JFR profile of the wrk parts into it (the search's JVM into NAME-search.jfr)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -25,7 +26,9 @@ if [[ "$parts" == all || "$parts" == wrk ]]; then
   port="${BENCH_PORT:-18123}"
   jfr=()
   [[ -n "${BENCH_JFR:-}" ]] && jfr=("-XX:StartFlightRecording=filename=$BENCH_JFR,settings=profile")
-  java -Xmx1g "${jfr[@]}" -jar "$dist/steward.jar" --home "$home" server --port "$port" >"$home/server.log" 2>&1 &
+  settings=()
+  for setting in ${BENCH_SET:-}; do settings+=(--set "$setting"); done
+  java -Xmx1g "${jfr[@]}" -jar "$dist/steward.jar" --home "$home" server --port "$port" "${settings[@]}" >"$home/server.log" 2>&1 &
   server=$!
   trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$home"' EXIT
   url="http://127.0.0.1:$port"
