@@ -34,7 +34,8 @@ final class GroupCommit {
     private final ReentrantLock lock = new ReentrantLock();
     /** The open group, or null; guarded by {@link #lock}. */
     private Group open;
-    private volatile long commits;
+    /** Transactions ended, committed or rolled back (written under the lock, read by tests). */
+    private volatile long ended;
     /** The writer connection's kept statements; guarded by {@link #lock}. */
     private StatementCache statements;
 
@@ -64,7 +65,7 @@ final class GroupCommit {
             // Whoever leaves the lock with nobody waiting commits, the failed members too: the others depend on it.
             if (group.failed() || group.members >= MAX_MEMBERS || !lock.hasQueuedThreads()) {
                 open = null;
-                commits++;
+                ended++;
                 group.finish();
             }
         } finally {
@@ -82,7 +83,7 @@ final class GroupCommit {
 
     /** Transactions ended so far (committed or rolled back), for tests. */
     long transactions() {
-        return commits;
+        return ended;
     }
 
     /** Writes waiting for the lock, for tests. */
