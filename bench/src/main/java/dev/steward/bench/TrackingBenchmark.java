@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * Load on the MLflow tracking API of a real server on the embedded SQLite store, driven over
  * HTTP from this JVM (so client and server share the machine's cores, as with the MLflow
  * figures in issue 3): log-metric with 8 concurrent clients, log-batch of 1000 metrics, and a
- * filtered search over 2,000 and 100,000 runs. Arguments pick phases: log-metric, log-batch, search.
+ * filtered search over 2,000 and 100,000 runs (system property {@code bench.runs}). Arguments pick phases: log-metric,
+ * log-batch, search.
  */
 public final class TrackingBenchmark {
     private static final Pattern RUN_ID = Pattern.compile("\"run_id\":\"([0-9a-f]{32})\"");
@@ -66,8 +67,9 @@ public final class TrackingBenchmark {
                 bench.logBatch(4);
             }
             if (phases.contains("search")) {
-                bench.search(server.steward().tracking(), 2_000);
-                bench.search(server.steward().tracking(), 100_000);
+                for (String runs : System.getProperty("bench.runs", "2000,100000").split(",")) {
+                    bench.search(server.steward().tracking(), Integer.parseInt(runs.trim()));
+                }
             }
         }
     }

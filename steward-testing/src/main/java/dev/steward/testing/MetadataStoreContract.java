@@ -250,6 +250,55 @@ public abstract class MetadataStoreContract {
         assertThat(verification.eventsChecked()).isEqualTo(threads * perThread);
     }
 
+    /**
+     * Writes that overlap may share a transaction (SQLite's group commit): one that fails must
+     * still take only its own changes with it, and every one that returned must be there.
+     */
+    @Test
+    void concurrentWritesThatFailTakeOnlyTheirOwnChangesWithThem() throws Exception {
+        int threads = 8;
+        int perThread = 30;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        String id = "tok_" + thread + "_" + i;
+                        String hash = String.format("%064x", thread * 1000 + i);
+                        boolean fails = (thread + i) % 3 == 0;
+                        try {
+                            store.write(tx -> {
+                                tx.repository(TokenRepository.class).insert(token(id, hash));
+                                audit.record(tx, ALICE, "token.create", "token", id, Map.of());
+                                if (fails) {
+                                    throw StewardException.invalidState("changed my mind about " + id);
+                                }
+                                return null;
+                            });
+                            acknowledged.add(id);
+                        } catch (StewardException e) {
+                            assertThat(fails).as(id + " failed: " + e.getMessage()).isTrue();
+                            assertThat(e.getMessage()).isEqualTo("changed my mind about " + id);
+                        }
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(tokens()).extracting(TokenRecord::id).containsExactlyInAnyOrderElementsOf(acknowledged);
+        AuditVerification verification = audit.verify(store);
+        assertThat(verification.intact()).as(verification.reason().orElse("")).isTrue();
+        assertThat(verification.eventsChecked()).isEqualTo(acknowledged.size());
+        assertThat(acknowledged).hasSize(threads * perThread - threads * perThread / 3);
+    }
+
     @Test
     void tokenServiceWorksEndToEndOnTheStore() {
         TokenService tokens = new TokenService(store, audit, clock);

@@ -166,7 +166,7 @@ public abstract class TrackingContract {
             assertThat(event.details()).contains(seal);
         });
 
-        tamper("UPDATE metric_point SET value = 0.99 WHERE run_id = '" + runId + "'");
+        tamper("UPDATE metric_history SET value = 0.99 WHERE run_key = (SELECT run_key FROM run WHERE run_id = '" + runId + "')");
         assertThat(tracking.verifySeal(runId).intact()).isFalse();
     }
 

@@ -28,6 +28,7 @@ import dev.steward.spi.tracking.ViewType;
 import java.io.InputStream;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,10 +217,13 @@ public final class TrackingService {
                     RunStatus.RUNNING, start, Optional.empty(), experiment.artifactLocation() + "/" + runId + "/artifacts",
                     Lifecycle.ACTIVE, Optional.empty());
             TrackingRepository repository = tx.repository(TrackingRepository.class);
+            List<KeyValue> runTags = allTags.entrySet().stream().map(e -> new KeyValue(e.getKey(), e.getValue()))
+                    .sorted(Comparator.comparing(KeyValue::key)).toList();
             repository.insertRun(info);
-            repository.upsertTags(runId, allTags.entrySet().stream().map(e -> new KeyValue(e.getKey(), e.getValue())).toList());
+            repository.upsertTags(runId, runTags);
             audit.record(tx, caller, "run.create", "run", runId, Map.of("experiment_id", experiment.id(), "run_name", name));
-            return repository.findRun(runId).orElseThrow();
+            // What was just written, as the store would read it back (tags in key order), without reading it back.
+            return new Run(info, List.of(), List.of(), runTags, List.of());
         });
     }
 

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.mlflow.api.proto.Service.CreateRun;
 import org.mlflow.api.proto.Service.Experiment;
@@ -34,6 +35,7 @@ import org.mlflow.tracking.creds.BasicMlflowHostCreds;
  * Steward driven by the official MLflow Java client ({@code org.mlflow:mlflow-client}), with
  * expectations written from MLflow's documented behaviour.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MlflowJavaClientTest {
     @TempDir
     static Path home;
@@ -42,13 +44,22 @@ class MlflowJavaClientTest {
     static MlflowClient client;
 
     @BeforeAll
-    static void start() {
-        server = StewardServer.start(Steward.open(ConfigLoader.load(home, Map.of(), Map.of("server.port", "0"))));
-        client = new MlflowClient(new BasicMlflowHostCreds(server.uri().toString(), server.createdAdminToken().orElseThrow()));
+    void start() {
+        server = startServer(home);
+        client = new MlflowClient(new BasicMlflowHostCreds(server.uri().toString(), adminToken(server)));
+    }
+
+    /** The server the tests talk to: here a new one on an empty home; subclasses run them on other stores. */
+    StewardServer startServer(Path home) {
+        return StewardServer.start(Steward.open(ConfigLoader.load(home, Map.of(), Map.of("server.port", "0"))));
+    }
+
+    String adminToken(StewardServer server) {
+        return server.createdAdminToken().orElseThrow();
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         client.close();
         server.close();
     }

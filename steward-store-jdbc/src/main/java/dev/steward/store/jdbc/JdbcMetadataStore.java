@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * <p>On SQLite (the embedded default) there is exactly one writer connection, opened with
  * {@code BEGIN IMMEDIATE} transactions so a write never fails half-way on a lock upgrade, and a
  * pool of query-only reader connections; WAL mode lets readers see a consistent snapshot while the
- * writer works. On PostgreSQL one pool serves both; writers serialise on the audit head row.
+ * writer works. Concurrent writes on SQLite share transactions ({@link GroupCommit}): each returns once
+ * the commit holding it is done. On PostgreSQL one pool serves both; writers serialise on the audit head row.
  */
 public final class JdbcMetadataStore implements MetadataStore {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcMetadataStore.class);
@@ -35,6 +36,8 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final HikariDataSource readerPool;
     private final Jdbi writer;
     private final Jdbi reader;
+    /** SQLite's writes; PostgreSQL's run one transaction each on the pool. */
+    private final GroupCommit groupCommit;
 
     private JdbcMetadataStore(Dialect dialect, HikariDataSource writerPool, HikariDataSource readerPool) {
         this.dialect = dialect;
@@ -42,6 +45,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         this.readerPool = readerPool;
         this.writer = Jdbi.create(writerPool);
         this.reader = readerPool == writerPool ? writer : Jdbi.create(readerPool);
+        this.groupCommit = new GroupCommit(writer);
     }
 
     /** Opens (creating or migrating when needed) the store the configuration points at. */
@@ -78,7 +82,7 @@ public final class JdbcMetadataStore implements MetadataStore {
                 return writer.inTransaction(TransactionIsolationLevel.READ_COMMITTED,
                         handle -> work.apply(new JdbcTransaction(new JdbcContext(handle, dialect, true))));
             }
-            return writer.inTransaction(handle -> work.apply(new JdbcTransaction(new JdbcContext(handle, dialect, true))));
+            return groupCommit.write(work);
         } catch (RuntimeException e) {
             throw SqlErrors.translate(e);
         }
@@ -120,6 +124,10 @@ public final class JdbcMetadataStore implements MetadataStore {
             readerPool.close();
         }
         writerPool.close();
+    }
+
+    GroupCommit groupCommit() {
+        return groupCommit;
     }
 
     /** The value of a SQLite pragma on the writer connection, for diagnostics and tests. */

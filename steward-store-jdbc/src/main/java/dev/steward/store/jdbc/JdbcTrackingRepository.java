@@ -13,7 +13,6 @@ import dev.steward.spi.tracking.RunInfo;
 import dev.steward.spi.tracking.RunQuery;
 import dev.steward.spi.tracking.RunStatus;
 import dev.steward.spi.tracking.TrackingRepository;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -29,8 +28,9 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
-/** Experiments, runs, their data and the artifact tree, in the tables of migration V2. */
+/** Experiments, runs, their data and the artifact tree, in the tables of migrations V2 and V14. */
 final class JdbcTrackingRepository implements TrackingRepository {
     /** Keeps IN lists well under every database's limit on bound parameters. */
     private static final int CHUNK = 500;
@@ -41,6 +41,8 @@ final class JdbcTrackingRepository implements TrackingRepository {
 
     private final JdbcContext context;
     private final Handle handle;
+    /** Keys of the runs read in this transaction (a repository lives for one transaction). */
+    private final Map<String, Long> runKeys = new HashMap<>();
 
     JdbcTrackingRepository(JdbcContext context) {
         this.context = context;
@@ -162,8 +164,9 @@ final class JdbcTrackingRepository implements TrackingRepository {
 
     @Override
     public void insertRun(RunInfo info) {
-        handle.createUpdate("INSERT INTO run (" + RUN_COLUMNS + ") VALUES (:runId, :experimentId, :runName, :userId, :status,"
-                        + " :startTime, :endTime, :artifactUri, :stage, :seal)")
+        lockIdAllocation();
+        handle.createUpdate("INSERT INTO run (" + RUN_COLUMNS + ", run_key) VALUES (:runId, :experimentId, :runName, :userId, :status,"
+                        + " :startTime, :endTime, :artifactUri, :stage, :seal, (SELECT COALESCE(MAX(run_key), 0) + 1 FROM run))")
                 .bind("runId", info.runId())
                 .bind("experimentId", Long.parseLong(info.experimentId()))
                 .bind("runName", info.runName())
@@ -179,15 +182,90 @@ final class JdbcTrackingRepository implements TrackingRepository {
 
     @Override
     public Optional<RunInfo> findRunInfo(String runId) {
-        return handle.createQuery("SELECT " + RUN_COLUMNS + " FROM run WHERE run_id = :id")
-                .bind("id", runId).map(JdbcTrackingRepository::runInfo).findOne();
+        return handle.createQuery("SELECT " + RUN_COLUMNS + ", run_key FROM run WHERE run_id = :id")
+                .bind("id", runId).map(this::runInfoWithKey).findOne();
     }
 
     @Override
     public Optional<RunInfo> lockRun(String runId) {
+        // Every metric logged starts here: plain JDBC on a kept statement, not Jdbi's mapping machinery.
         String lock = context.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE" : "";
-        return handle.createQuery("SELECT " + RUN_COLUMNS + " FROM run WHERE run_id = :id" + lock)
-                .bind("id", runId).map(JdbcTrackingRepository::runInfo).findOne();
+        return jdbc("SELECT " + RUN_COLUMNS + ", run_key FROM run WHERE run_id = ?" + lock, "reading run " + runId, statement -> {
+            statement.setString(1, runId);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(runInfoWithKey(rs, null)) : Optional.<RunInfo>empty();
+            }
+        });
+    }
+
+    /** A run read with its key, which the points logged next in this transaction are stored under. */
+    private RunInfo runInfoWithKey(ResultSet rs, StatementContext ctx) throws SQLException {
+        RunInfo info = runInfo(rs, ctx);
+        runKeys.put(info.runId(), rs.getLong("run_key"));
+        return info;
+    }
+
+    private long runKey(String runId) {
+        Long known = runKeys.get(runId);
+        if (known != null) {
+            return known;
+        }
+        long key = handle.createQuery("SELECT run_key FROM run WHERE run_id = :id").bind("id", runId).mapTo(Long.class).findOne()
+                .orElseThrow(() -> new IllegalStateException("no run " + runId));
+        runKeys.put(runId, key);
+        return key;
+    }
+
+    /**
+     * The ids of metric key names, those not stored yet allocated now. Ids are never changed or
+     * deleted, so a stored one is stable; a new one is only visible to others once this commits.
+     */
+    private Map<String, Long> keyIds(Collection<String> names) {
+        Map<String, Long> ids = new HashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String name : names) {
+            keyId(name).ifPresentOrElse(id -> ids.put(name, id), () -> missing.add(name));
+        }
+        if (!missing.isEmpty()) {
+            lockIdAllocation();
+            for (String name : missing) {
+                jdbc("INSERT INTO metric_key (key_id, metric_key) SELECT COALESCE(MAX(key_id), 0) + 1, ? FROM metric_key",
+                        "storing metric key " + name, statement -> {
+                            statement.setString(1, name);
+                            return statement.executeUpdate();
+                        });
+                ids.put(name, keyId(name).orElseThrow());
+            }
+        }
+        return ids;
+    }
+
+    private Optional<Long> keyId(String name) {
+        return jdbc("SELECT key_id FROM metric_key WHERE metric_key = ?", "reading metric key " + name, statement -> {
+            statement.setString(1, name);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.<Long>empty();
+            }
+        });
+    }
+
+    /** Runs a statement of the hot path through the connection's kept statements. */
+    private <T> T jdbc(String sql, String what, StatementCache.Use<T> use) {
+        try {
+            return context.statements().with(handle, sql, use);
+        } catch (SQLException e) {
+            throw new UnableToExecuteStatementException(what, e, null);
+        }
+    }
+
+    /**
+     * Serialises the allocation of run keys and metric key ids (MAX + 1) with every other audited
+     * write: on SQLite the single writer already does; on PostgreSQL they all take this lock.
+     */
+    private void lockIdAllocation() {
+        if (context.dialect() == Dialect.POSTGRESQL) {
+            handle.createQuery("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE").mapTo(Long.class).one();
+        }
     }
 
     @Override
@@ -247,35 +325,36 @@ final class JdbcTrackingRepository implements TrackingRepository {
         for (Metric metric : metrics) {
             latest.merge(metric.key(), metric, (a, b) -> newer(b, a) ? b : a);
         }
-        // Plain JDBC batches: this is the hottest write path (a log-batch is 1000 rows), and binding
-        // positionally is several times cheaper than through Jdbi's named-argument machinery.
-        try {
-            Connection connection = handle.getConnection();
-            try (PreparedStatement points = connection.prepareStatement("INSERT INTO metric_point"
-                    + " (run_id, metric_key, value, is_nan, timestamp_ms, step) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (Metric metric : metrics) {
-                    bindMetric(points, runId, metric);
-                    points.addBatch();
-                }
-                points.executeBatch();
-            }
-            try (PreparedStatement upsert = connection.prepareStatement("INSERT INTO latest_metric"
-                    + " (run_id, metric_key, value, is_nan, timestamp_ms, step) VALUES (?, ?, ?, ?, ?, ?)"
-                    + " ON CONFLICT (run_id, metric_key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan,"
-                    + " timestamp_ms = excluded.timestamp_ms, step = excluded.step"
-                    + " WHERE excluded.step > latest_metric.step"
-                    + " OR (excluded.step = latest_metric.step AND excluded.timestamp_ms > latest_metric.timestamp_ms)"
-                    + " OR (excluded.step = latest_metric.step AND excluded.timestamp_ms = latest_metric.timestamp_ms"
-                    + " AND excluded.value > latest_metric.value)")) {
-                for (Metric metric : latest.values()) {
-                    bindMetric(upsert, runId, metric);
-                    upsert.addBatch();
-                }
-                upsert.executeBatch();
-            }
-        } catch (SQLException e) {
-            throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException("inserting metrics of run " + runId, e, null);
-        }
+        long runKey = runKey(runId);
+        Map<String, Long> keyIds = keyIds(latest.keySet());
+        // Plain JDBC batches on kept statements: this is the hottest write path (a log-batch is 1000
+        // rows), and binding positionally is several times cheaper than through Jdbi's named arguments.
+        jdbc("INSERT INTO metric_history (run_key, key_id, value, is_nan, timestamp_ms, step) VALUES (?, ?, ?, ?, ?, ?)",
+                "inserting metrics of run " + runId, points -> {
+                    for (Metric metric : metrics) {
+                        points.setLong(1, runKey);
+                        points.setLong(2, keyIds.get(metric.key()));
+                        points.setDouble(3, storedValue(metric.value()));
+                        points.setInt(4, Double.isNaN(metric.value()) ? 1 : 0);
+                        points.setLong(5, metric.timestamp());
+                        points.setLong(6, metric.step());
+                        points.addBatch();
+                    }
+                    return points.executeBatch();
+                });
+        jdbc("INSERT INTO latest_metric (run_id, metric_key, value, is_nan, timestamp_ms, step) VALUES (?, ?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (run_id, metric_key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan,"
+                        + " timestamp_ms = excluded.timestamp_ms, step = excluded.step"
+                        + " WHERE excluded.step > latest_metric.step"
+                        + " OR (excluded.step = latest_metric.step AND excluded.timestamp_ms > latest_metric.timestamp_ms)"
+                        + " OR (excluded.step = latest_metric.step AND excluded.timestamp_ms = latest_metric.timestamp_ms"
+                        + " AND excluded.value > latest_metric.value)", "updating the latest metrics of run " + runId, upsert -> {
+                    for (Metric metric : latest.values()) {
+                        bindMetric(upsert, runId, metric);
+                        upsert.addBatch();
+                    }
+                    return upsert.executeBatch();
+                });
     }
 
     private static void bindMetric(PreparedStatement statement, String runId, Metric metric) throws SQLException {
@@ -348,16 +427,18 @@ final class JdbcTrackingRepository implements TrackingRepository {
 
     @Override
     public List<Metric> metricHistory(String runId, String key, int offset, int limit) {
-        return handle.createQuery("SELECT metric_key, value, is_nan, timestamp_ms, step FROM metric_point"
-                        + " WHERE run_id = :id AND metric_key = :key ORDER BY step, timestamp_ms, value LIMIT :limit OFFSET :offset")
+        return handle.createQuery("SELECT k.metric_key, h.value, h.is_nan, h.timestamp_ms, h.step FROM metric_history h"
+                        + " JOIN run r ON r.run_key = h.run_key JOIN metric_key k ON k.key_id = h.key_id"
+                        + " WHERE r.run_id = :id AND k.metric_key = :key ORDER BY h.step, h.timestamp_ms, h.value LIMIT :limit OFFSET :offset")
                 .bind("id", runId).bind("key", key).bind("limit", limit).bind("offset", offset)
                 .map(JdbcTrackingRepository::metric).list();
     }
 
     @Override
     public List<Metric> allMetrics(String runId) {
-        return handle.createQuery("SELECT metric_key, value, is_nan, timestamp_ms, step FROM metric_point"
-                        + " WHERE run_id = :id ORDER BY metric_key, step, timestamp_ms, value, is_nan")
+        return handle.createQuery("SELECT k.metric_key, h.value, h.is_nan, h.timestamp_ms, h.step FROM metric_history h"
+                        + " JOIN run r ON r.run_key = h.run_key JOIN metric_key k ON k.key_id = h.key_id"
+                        + " WHERE r.run_id = :id ORDER BY k.metric_key, h.step, h.timestamp_ms, h.value, h.is_nan")
                 .bind("id", runId).map(JdbcTrackingRepository::metric).list();
     }
 

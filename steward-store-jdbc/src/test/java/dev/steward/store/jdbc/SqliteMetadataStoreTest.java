@@ -42,6 +42,15 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
     }
 
     @Test
+    void aWriteInsideAnotherOnTheSameThreadIsRefused() {
+        assertThatThrownBy(() -> store.write(outer -> store.write(inner -> null)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("inside another");
+        String answer = store.write(tx -> "the writer is free again");
+        assertThat(answer).isEqualTo("the writer is free again");
+    }
+
+    @Test
     void rejectsInMemoryAndUnknownUrls() {
         assertThatThrownBy(() -> JdbcMetadataStore.open(JdbcStoreConfig.defaults("jdbc:sqlite::memory:")))
                 .isInstanceOfSatisfying(StewardException.class, e -> assertThat(e.field()).contains("store.url"));
