@@ -24,7 +24,7 @@ mvn -B -q -o -Dstyle.color=never -DskipTests -pl steward-cli -am package >/dev/n
 home="$(mktemp -d)"
 java -Xmx1g -jar steward-cli/target/steward.jar --home "$home" server --port "$port" >"$home/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait 2>/dev/null; rm -rf "$home"' EXIT
+trap 'kill $server 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$home"' EXIT
 url="http://127.0.0.1:$port"
 for _ in $(seq 1 120); do curl -sf "$url/health" >/dev/null && break; sleep 0.5; done
 admin="$(cat "$home/admin.token")"

@@ -30,7 +30,7 @@ if [[ "$parts" == all || "$parts" == wrk ]]; then
   for setting in ${BENCH_SET:-}; do settings+=(--set "$setting"); done
   java -Xmx1g "${jfr[@]}" -jar "$dist/steward.jar" --home "$home" server --port "$port" "${settings[@]}" >"$home/server.log" 2>&1 &
   server=$!
-  trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$home"' EXIT
+  trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$home"' EXIT
   url="http://127.0.0.1:$port"
   for _ in $(seq 1 120); do curl -sf "$url/health" >/dev/null && break; sleep 0.5; done
   export TOKEN; TOKEN="$(cat "$home/admin.token")"
