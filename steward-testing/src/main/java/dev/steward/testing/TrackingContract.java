@@ -125,6 +125,37 @@ public abstract class TrackingContract {
     }
 
     @Test
+    void metricKeysNewToTheStoreLoggedByConcurrentWritersAreAllStored() throws Exception {
+        String experiment = tracking.createExperiment(ALICE, "concurrent-keys", Optional.empty(), List.of());
+        List<String> ids = createRuns(experiment, 8);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> writes = new ArrayList<>();
+            for (String runId : ids) {
+                writes.add(pool.submit(() -> {
+                    start.await();
+                    for (int k = 0; k < 5; k++) {
+                        // The same new names from every writer: each key is allocated once, whoever comes first.
+                        tracking.logMetric(ALICE, runId, new Metric("fresh-key-" + k, k, 1, 0));
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (java.util.concurrent.Future<?> write : writes) {
+                write.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String runId : ids) {
+            assertThat(tracking.getRun(runId).metrics()).extracting(Metric::key).contains("fresh-key-0", "fresh-key-1", "fresh-key-2",
+                    "fresh-key-3", "fresh-key-4");
+        }
+    }
+
+    @Test
     void keepsTheLatestMetricByStepThenTimestampThenValue() {
         String runId = tracking.createRun(ALICE, "0", Optional.empty(), Optional.empty(), List.of(), Optional.empty()).info().runId();
         tracking.logBatch(ALICE, runId, List.of(new Metric("m", 5, 10, 2), new Metric("m", 9, 5, 1)), List.of(), List.of());

@@ -229,6 +229,12 @@ final class JdbcTrackingRepository implements TrackingRepository {
         if (!missing.isEmpty()) {
             lockIdAllocation();
             for (String name : missing) {
+                // Another replica may have stored it while this one waited for the lock: read again under the lock first.
+                Optional<Long> stored = keyId(name);
+                if (stored.isPresent()) {
+                    ids.put(name, stored.get());
+                    continue;
+                }
                 jdbc("INSERT INTO metric_key (key_id, metric_key) SELECT COALESCE(MAX(key_id), 0) + 1, ? FROM metric_key",
                         "storing metric key " + name, statement -> {
                             statement.setString(1, name);
